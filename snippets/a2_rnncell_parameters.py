@@ -1,0 +1,210 @@
+"""A2 — which parameters does ``nn.RNNCell(64, 256)`` create?
+
+An ``RNNCell`` computes one step of an Elman RNN:
+
+    h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)
+
+with x of shape (B, input_size) and h, h' of shape (B, hidden_size). So it owns
+four tensors: W_ih (hidden, input), W_hh (hidden, hidden), b_ih (hidden,) and
+b_hh (hidden,). Shown in chapter A2, tested by tests/test_a2_rnncell_parameters.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import torch
+from torch import nn
+
+from snippets.plotting import PALETTE, new_figure
+
+#: The exam's sizes.
+INPUT_SIZE, HIDDEN_SIZE = 64, 256
+
+#: How many gate blocks each cell stacks into its weight matrices.
+GATES = {"RNNCell": 1, "GRUCell": 3, "LSTMCell": 4}
+
+
+# --8<-- [start:list]
+def parameter_table(module: nn.Module) -> list[tuple[str, tuple[int, ...], int]]:
+    """Each registered parameter as ``(name, shape, number of values)``.
+
+    >>> for row in parameter_table(nn.RNNCell(64, 256)):
+    ...     print(row)
+    ('weight_ih', (256, 64), 16384)
+    ('weight_hh', (256, 256), 65536)
+    ('bias_ih', (256,), 256)
+    ('bias_hh', (256,), 256)
+    """
+    return [(name, tuple(p.shape), p.numel()) for name, p in module.named_parameters()]
+# --8<-- [end:list]
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+# --8<-- [start:formula]
+def recurrent_cell_param_count(input_size: int, hidden_size: int, gates: int = 1, bias: bool = True) -> int:
+    """Parameters of a recurrent cell with ``gates`` stacked blocks.
+
+    Each block has an input matrix (h × i), a recurrent matrix (h × h) and, with
+    ``bias``, two bias vectors (h each): ``gates · (h·i + h·h + 2h)``.
+    gates = 1 for RNNCell, 3 for GRUCell, 4 for LSTMCell.
+
+    >>> recurrent_cell_param_count(64, 256)             # RNNCell
+    82432
+    >>> recurrent_cell_param_count(64, 256, gates=4)    # LSTMCell
+    329728
+    >>> recurrent_cell_param_count(64, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden_size must be at least 1, got 0
+    """
+    i = _positive_int("input_size", input_size)
+    h = _positive_int("hidden_size", hidden_size)
+    g = _positive_int("gates", gates)
+    return g * (h * i + h * h + (2 * h if bias else 0))
+# --8<-- [end:formula]
+
+
+# --8<-- [start:by_hand]
+def rnncell_step_by_hand(cell: nn.RNNCell, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """One step of a tanh ``RNNCell`` written out with its four tensors.
+
+    x: (B, input_size), h: (B, hidden_size) -> (B, hidden_size).
+
+    >>> _ = torch.manual_seed(0)
+    >>> cell = nn.RNNCell(3, 2)
+    >>> x, h = torch.randn(5, 3), torch.randn(5, 2)
+    >>> torch.allclose(rnncell_step_by_hand(cell, x, h), cell(x, h))
+    True
+    """
+    return torch.tanh(x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh)
+# --8<-- [end:by_hand]
+
+
+# --8<-- [start:redundant]
+def with_merged_biases(cell: nn.RNNCell) -> nn.RNNCell:
+    """A copy of ``cell`` whose input bias holds b_ih + b_hh and whose recurrent bias is 0.
+
+    Only the sum of the two biases enters the equation, so the copy computes
+    exactly the same function: one of the two vectors is redundant.
+
+    >>> _ = torch.manual_seed(0)
+    >>> cell = nn.RNNCell(3, 2)
+    >>> x, h = torch.randn(4, 3), torch.randn(4, 2)
+    >>> torch.allclose(with_merged_biases(cell)(x, h), cell(x, h), atol=1e-7)
+    True
+    """
+    merged = copy.deepcopy(cell)
+    with torch.no_grad():
+        merged.bias_ih.add_(merged.bias_hh)
+        merged.bias_hh.zero_()
+    return merged
+
+
+def bias_gradients(cell: nn.RNNCell, x: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The gradients of ``sum(cell(x, h))`` with respect to b_ih and b_hh.
+
+    They are always equal: both biases receive the same update.
+
+    >>> _ = torch.manual_seed(0)
+    >>> g_ih, g_hh = bias_gradients(nn.RNNCell(3, 2), torch.randn(4, 3), torch.randn(4, 2))
+    >>> torch.equal(g_ih, g_hh)
+    True
+    """
+    cell.zero_grad()
+    cell(x, h).sum().backward()
+    return cell.bias_ih.grad.clone(), cell.bias_hh.grad.clone()
+# --8<-- [end:redundant]
+
+
+# --8<-- [start:gru]
+def gru_merge_changes_output(seed: int = 0) -> float:
+    """Largest change in a GRUCell's output when its n-gate biases are merged.
+
+    In a GRU the candidate is tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)): b_hn is
+    multiplied by the reset gate r, so it cannot be folded into b_in. The result
+    is far from zero, unlike the RNNCell's.
+
+    >>> gru_merge_changes_output() > 1e-3
+    True
+    """
+    torch.manual_seed(seed)
+    gru = nn.GRUCell(3, 4)
+    x, h = torch.randn(8, 3), torch.randn(8, 4)
+    merged = copy.deepcopy(gru)
+    n = slice(2 * 4, 3 * 4)  # the third block of rows is the candidate (n) gate
+    with torch.no_grad():
+        merged.bias_ih[n] += merged.bias_hh[n]
+        merged.bias_hh[n] = 0
+    return (merged(x, h) - gru(x, h)).abs().max().item()
+# --8<-- [end:gru]
+
+
+# --8<-- [start:init]
+def init_bound(hidden_size: int) -> float:
+    """PyTorch initialises every RNNCell weight and bias from U(-b, b), b = 1/sqrt(hidden_size).
+
+    >>> init_bound(256)
+    0.0625
+    """
+    return 1.0 / math.sqrt(_positive_int("hidden_size", hidden_size))
+# --8<-- [end:init]
+
+
+def figure_init_histogram(seed: int = 0):
+    """Histogram of the initial values of all four tensors of ``RNNCell(64, 256)``.
+
+    Returns the matplotlib figure (``python -m snippets.figures`` saves it).
+    """
+    torch.manual_seed(seed)
+    cell = nn.RNNCell(INPUT_SIZE, HIDDEN_SIZE)
+    bound = init_bound(HIDDEN_SIZE)
+    fig, ax = new_figure(6.0, 3.0)
+    groups = {
+        f"weight_ih {tuple(cell.weight_ih.shape)}": cell.weight_ih,
+        f"weight_hh {tuple(cell.weight_hh.shape)}": cell.weight_hh,
+        "bias_ih and bias_hh (2 × 256)": torch.cat([cell.bias_ih, cell.bias_hh]),
+    }
+    for colour, (label, values) in zip(PALETTE, groups.items()):
+        ax.hist(values.detach().flatten().numpy(), bins=16, range=(-bound, bound), density=True,
+                histtype="step", linewidth=1.8, color=colour, label=label)
+    ax.axhline(1 / (2 * bound), color="#555555", linestyle="--", linewidth=1, label="density of U(-b, b)")
+    ax.set_xlabel(f"initial value;  b = 1/sqrt({HIDDEN_SIZE}) = {bound}")
+    ax.set_ylabel("density")
+    ax.set_title(f"nn.RNNCell({INPUT_SIZE}, {HIDDEN_SIZE}) at initialisation (seed {seed})", fontsize=10)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, frameon=False)
+    ax.set_ylim(0, 1.6 / (2 * bound))
+    return fig
+
+
+def facts() -> dict[str, object]:
+    """The numbers chapter A2 prints, computed from a real ``nn.RNNCell(64, 256)``."""
+    rows = {name: (shape, n) for name, shape, n in parameter_table(nn.RNNCell(INPUT_SIZE, HIDDEN_SIZE))}
+    total = sum(n for _, n in rows.values())
+    gru = sum(p.numel() for p in nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE).parameters())
+    lstm = sum(p.numel() for p in nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE).parameters())
+    return {
+        "input_size": INPUT_SIZE,
+        "hidden_size": HIDDEN_SIZE,
+        "n_tensors": len(rows),
+        **{f"{name}_shape": shape for name, (shape, _) in rows.items()},
+        **{f"{name}_count": n for name, (_, n) in rows.items()},
+        "total": total,
+        "weights_only": rows["weight_ih"][1] + rows["weight_hh"][1],
+        "one_bias_total": total - rows["bias_hh"][1],
+        "no_bias_total": sum(p.numel() for p in nn.RNNCell(INPUT_SIZE, HIDDEN_SIZE, bias=False).parameters()),
+        "gru_total": gru,
+        "lstm_total": lstm,
+        "gru_weight_ih_shape": tuple(nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE).weight_ih.shape),
+        "lstm_weight_ih_shape": tuple(nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE).weight_ih.shape),
+        "init_bound": f"{init_bound(HIDDEN_SIZE):g}",
+        "gru_merge_change": f"{gru_merge_changes_output():.2f}",
+    }

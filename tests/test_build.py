@@ -1,0 +1,57 @@
+"""The strict build itself: it succeeds with zero warnings, and each page is where the nav says."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import ROOT
+
+
+def test_strict_build_succeeds_without_warnings(build):
+    assert build.returncode == 0, build.log[-4000:]
+    warnings = [line for line in build.log.splitlines() if re.search(r"\bWARNING\b", line)]
+    # The kernel's own transport notice is not a build warning.
+    warnings = [w for w in warnings if "Kernel is running over TCP" not in w]
+    assert not warnings, "\n".join(warnings)
+
+
+def test_notebooks_were_executed(build):
+    assert re.search(r"Converting notebook \(execute=True\)", build.log), build.log[-2000:]
+    assert "Cache hit" not in build.log
+
+
+def _nav_files(nav) -> list[str]:
+    out = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        out.extend(_nav_files(value) if isinstance(value, list) else [value])
+    return out
+
+
+def nav_files() -> list[str]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return _nav_files(config["nav"])
+
+
+def test_every_page_is_in_the_nav_and_every_nav_entry_exists():
+    """No orphan or half-written page: a chapter exists when it is in the nav, and vice versa."""
+    nav = set(nav_files())
+    docs = ROOT / "docs"
+    pages = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
+    notebooks = {p.relative_to(docs).as_posix() for p in (docs / "notebooks").glob("*.py")}
+    assert not (nav - pages - notebooks), f"nav entries without a file: {sorted(nav - pages - notebooks)}"
+    assert not (pages - nav), f"pages outside the nav: {sorted(pages - nav)}"
+    assert not (notebooks - nav), f"notebooks outside the nav: {sorted(notebooks - nav)}"
+
+
+def test_each_page_built(site):
+    for src in nav_files():
+        stem = src.removesuffix(".md").removesuffix(".py")
+        target = site / ("index.html" if stem == "index" else f"{stem}/index.html")
+        assert target.is_file(), f"{src} did not produce {target.relative_to(site)}"

@@ -1,0 +1,82 @@
+"""The facts mechanism: numbers in the prose come from code and cannot drift from it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from book import mkdocs_hooks
+from book.facts import FactError, lookup, render, substitute, used_facts
+from conftest import DOCS
+
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize("md", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_every_fact_on_every_page_resolves(md):
+    substitute(md.read_text(encoding="utf-8"), where=md.name)
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"[,\s]", "", s)
+
+
+@pytest.mark.parametrize("md", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_no_page_types_a_number_that_a_fact_provides(md):
+    """A number of four or more digits that a fact on this page renders must not also be typed by hand."""
+    text = md.read_text(encoding="utf-8")
+    modules = {m for m, _, _ in used_facts(text)} - {"env"}
+    prose = re.sub(r"\\?\{\{[^}]*\}\}", " ", text)
+    numbers = set(re.findall(r"\d[\d,]*\d", prose))
+    numbers = {_digits(n) for n in numbers}
+    for module in modules:
+        from book.facts import _module_facts
+
+        for key, value in _module_facts(module).items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1000:
+                continue
+            assert str(value) not in numbers, (
+                f"{md.name} types {value:,} by hand; write {{{{ {module}.{key} }}}} instead"
+            )
+
+
+def test_a2_total_is_rendered_from_the_real_module():
+    from torch import nn
+
+    real = sum(p.numel() for p in nn.RNNCell(64, 256).parameters())
+    assert lookup("a2_rnncell_parameters", "total") == real
+    assert substitute("{{ a2_rnncell_parameters.total }}") == f"{real:,}"
+
+
+def test_a_changed_result_changes_the_page(monkeypatch):
+    """If the code's value changes, the rendered page changes with it (nothing is cached in prose)."""
+    from book import facts
+    import snippets.a2_rnncell_parameters as a2
+
+    facts._module_facts.cache_clear()
+    monkeypatch.setattr(a2, "facts", lambda: {"total": 12345})
+    try:
+        assert substitute("total {{ a2_rnncell_parameters.total }}") == "total 12,345"
+    finally:
+        facts._module_facts.cache_clear()
+
+
+def test_unknown_fact_stops_the_build():
+    class File:
+        src_uri = "chapters/broken.md"
+
+    class Page:
+        file = File()
+
+    with pytest.raises(PluginError, match=r"chapters/broken.md: a2_rnncell_parameters.totl is not a fact"):
+        mkdocs_hooks.on_page_markdown("{{ a2_rnncell_parameters.totl }}", Page(), {}, None)
+    with pytest.raises(PluginError, match="no snippet module snippets/nope.py"):
+        mkdocs_hooks.on_page_markdown("{{ nope.x }}", Page(), {}, None)
+
+
+def test_floats_need_a_format():
+    with pytest.raises(FactError, match="give it a format"):
+        render(0.1 + 0.2)
+    assert render(0.1 + 0.2, ".2f") == "0.30"
