@@ -1,6 +1,8 @@
 """MkDocs hooks: the glue between the pages and the code that checks them.
 
-- ``on_config``: ``pymdownx.snippets`` resolves ``base_path`` from the current
+- ``on_config``: the offline build's iframe-worker shim comes from the site itself,
+  not from unpkg.com (``tools/vendor-iframe-worker.sh`` vendors it); and
+  ``pymdownx.snippets`` resolves ``base_path`` from the current
   directory; we make it the repository root, so ``mkdocs serve`` and the tests
   include the same files from wherever they are started.
 - ``on_page_markdown``: renders facts (``{{ module.key }}``, see ``book/facts.py``).
@@ -36,7 +38,13 @@ _NB_LOADERS = [
 ]
 
 
+#: Material's offline plugin adds this shim from unpkg.com; the book serves its vendored copy.
+IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
+
+
 def on_config(config, **kwargs):
+    polyfills = config["extra"].get("polyfills") or []
+    config["extra"]["polyfills"] = [IFRAME_WORKER if "iframe-worker" in p else p for p in polyfills]
     snippets = config["mdx_configs"].setdefault("pymdownx.snippets", {})
     base = snippets.get("base_path", ["."])
     if isinstance(base, str):
@@ -82,7 +90,30 @@ def strip_notebook_loaders(html: str) -> str:
     return html
 
 
+def fix_notebook_toc(html: str) -> str:
+    """Point the table of contents of a notebook page at its real heading ids.
+
+    mkdocs-jupyter builds the TOC from the Markdown source with its own slugs,
+    which drop inline code ("of an `RNNCell`" -> "...-of-an"), while nbconvert's
+    heading ids keep it ("...-of-an-rnncell"). A TOC link whose id is missing is
+    sent to the one heading id that starts with it.
+
+    >>> fix_notebook_toc('<a href="#intro-to"></a><h1 id="intro-to-rnncell">')
+    '<a href="#intro-to-rnncell"></a><h1 id="intro-to-rnncell">'
+    """
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+
+    def one(match: re.Match[str]) -> str:
+        target = match[1]
+        if target in ids:
+            return match[0]
+        candidates = [i for i in ids if i.startswith(target + "-")]
+        return f'href="#{candidates[0]}"' if len(candidates) == 1 else match[0]
+
+    return re.sub(r'href="#([^"]+)"', one, html)
+
+
 def on_post_page(output, page, config, **kwargs):
     if "jupyter-wrapper" in output:
-        output = strip_notebook_loaders(output)
+        output = fix_notebook_toc(strip_notebook_loaders(output))
     return output

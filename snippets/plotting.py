@@ -69,3 +69,39 @@ def save_svg(fig, path: str | Path) -> Path:
     fig.savefig(path, format="svg", metadata={"Date": None})
     plt.close(fig)
     return path
+
+
+def show_figure(fig, alt: str):
+    """Display ``fig`` in a notebook as an SVG image with alt text, and close it.
+
+    nbconvert gives plain matplotlib output a generic alt text ("No description
+    has been provided"); pages of this book describe every image, so notebooks
+    show figures through this function. ``alt`` must say what the figure shows.
+
+    >>> fig, ax = new_figure()
+    >>> html = show_figure(fig, alt="An empty set of axes, shown as an example.")
+    <IPython.core.display.HTML object>
+    >>> html.data.startswith('<img alt="An empty set of axes')
+    True
+    >>> show_figure(new_figure()[0], alt="plot")
+    Traceback (most recent call last):
+    ...
+    ValueError: alt text must describe the figure in at least 4 words, got 'plot'
+    """
+    import base64
+    import html as html_lib
+    import io
+
+    from IPython.display import HTML, display
+
+    if not isinstance(alt, str) or len(alt.split()) < 4:
+        plt.close(fig)
+        raise ValueError(f"alt text must describe the figure in at least 4 words, got {alt!r}")
+    buffer = io.StringIO()
+    plt.rcParams.update(_STYLE)
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue().encode("utf-8")).decode("ascii")
+    out = HTML(f'<img alt="{html_lib.escape(alt)}" class="figure" src="data:image/svg+xml;base64,{data}">')
+    display(out)
+    return out

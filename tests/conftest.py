@@ -46,16 +46,57 @@ class Build:
     log: str
 
 
-@pytest.fixture(scope="session")
-def build(tmp_path_factory) -> Build:
-    """One ``mkdocs build --strict`` of the book, notebooks executed, cache off."""
-    site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NOTEBOOK_CACHE": "false", "NO_MKDOCS_2_WARNING": "1", "OFFLINE": "false"}
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+#: The test server's port, chosen once. The site is built with this address as
+#: its site_url, as the published site is with its own: Material's instant
+#: navigation only takes over links to the host and port its sitemap names.
+PORT = _free_port()
+
+
+def _mkdocs_build(dest: Path, cache_dir: Path, offline: bool) -> Build:
+    env = {
+        **os.environ,
+        "SITE_URL": f"http://127.0.0.1:{PORT}/",
+        # A fresh cache folder per test session: the first build executes every
+        # notebook and fills it; the offline build reuses it. A stale cache (one
+        # that missed a change in an imported snippet) cannot exist here.
+        "NOTEBOOK_CACHE": "true",
+        "NOTEBOOK_CACHE_DIR": str(cache_dir),
+        "NO_MKDOCS_2_WARNING": "1",
+        "OFFLINE": "true" if offline else "false",
+    }
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(dest)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )
-    return Build(site=site, returncode=proc.returncode, log=proc.stdout + proc.stderr)
+    return Build(site=dest, returncode=proc.returncode, log=proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def notebook_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("notebook-cache")
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory, notebook_cache) -> Build:
+    """One ``mkdocs build --strict`` of the book, every notebook executed (empty cache)."""
+    return _mkdocs_build(tmp_path_factory.mktemp("site"), notebook_cache, offline=False)
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory, notebook_cache, build) -> Path:
+    """The copy for reading from disk (``make build-offline``), built after ``build``."""
+    result = _mkdocs_build(tmp_path_factory.mktemp("site-offline"), notebook_cache, offline=True)
+    if result.returncode != 0:
+        pytest.fail("offline build failed:\n" + result.log[-4000:])
+    return result.site
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +127,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def server(site: Path):
     """Serve the built site on 127.0.0.1 (a free port); yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"

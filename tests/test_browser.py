@@ -13,90 +13,13 @@ on its own, so any non-local request here is the page's doing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from urllib.parse import urlparse
-
 import pytest
 
 from book.facts import lookup, render
+from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, math_state, watch
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
-
-LOCAL_SCHEMES = {"data", "blob", "about"}
-
-# Raw TeX that must not survive typesetting, looked for in the visible text
-# outside code blocks.
-VISIBLE_TEXT_JS = """() => {
-  const clone = document.querySelector('article').cloneNode(true);
-  clone.querySelectorAll('pre, code, .katex, script, style, .jp-InputArea, .jp-OutputArea').forEach(e => e.remove());
-  return clone.innerText;
-}"""
-
-
-@dataclass
-class Visit:
-    url: str
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    foreign_requests: list[str] = field(default_factory=list)
-    failed_requests: list[str] = field(default_factory=list)
-
-    def problems(self) -> list[str]:
-        return (
-            [f"console error: {m}" for m in self.console_errors]
-            + [f"page error: {m}" for m in self.page_errors]
-            + [f"request to another host: {u}" for u in self.foreign_requests]
-            + [f"failed request: {u}" for u in self.failed_requests]
-        )
-
-
-def watch(page, base_url: str) -> Visit:
-    """Record console errors, page errors, failed and non-local requests of ``page``."""
-    visit = Visit(url=base_url)
-    own = urlparse(base_url)
-
-    def on_request(request):
-        u = urlparse(request.url)
-        if u.scheme in LOCAL_SCHEMES or (u.scheme == "file" and own.scheme == "file"):
-            return
-        if (u.scheme, u.netloc) != (own.scheme, own.netloc):
-            visit.foreign_requests.append(request.url)
-
-    def on_response(response):
-        if response.status >= 400:
-            visit.failed_requests.append(f"{response.status} {response.url}")
-
-    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
-    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
-    page.on("request", on_request)
-    page.on("response", on_response)
-    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.failure} {r.url}"))
-    return visit
-
-
-def math_state(page) -> dict:
-    return page.evaluate(
-        """() => ({
-          arithmatex: document.querySelectorAll('.arithmatex').length,
-          done: document.querySelectorAll('.arithmatex[data-katex="done"]').length,
-          errors: document.querySelectorAll('[data-katex="error"], .katex-error').length,
-          katex: document.querySelectorAll('.katex').length,
-        })"""
-    )
-
-
-def assert_math_typeset(page, where: str) -> None:
-    page.wait_for_function(
-        "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=10_000
-    )
-    state = math_state(page)
-    assert state["errors"] == 0, f"{where}: KaTeX errors {state}"
-    assert state["done"] == state["arithmatex"], f"{where}: untypeset math {state}"
-    text = page.evaluate(VISIBLE_TEXT_JS)
-    for raw in ("\\(", "\\)", "\\[", "\\]", "$$"):
-        assert raw not in text, f"{where}: raw TeX {raw!r} left in the visible text"
-
 
 @pytest.fixture()
 def page(browser):
@@ -140,18 +63,13 @@ def test_exam_formulas_render(server, page):
     assert any("KL(p,q)" in a.replace(" ", "") for a in annotations), annotations
 
 
-def test_prose_dollar_signs_are_not_math(site, server, page):
-    """Only arithmatex output is typeset: a dollar sign in prose stays text."""
-    page.goto(server + "exam/", wait_until="networkidle")
-    page.evaluate(
-        """() => { const p = document.createElement('p'); p.id = 'money';
-                   p.textContent = 'It costs $5 and $6 today.';
-                   document.querySelector('article').appendChild(p);
-                   document$.next(document); }"""
-    )
-    page.wait_for_timeout(200)
-    assert page.inner_text("#money") == "It costs $5 and $6 today."
-    assert page.locator("#money .katex").count() == 0
+def test_prose_dollar_signs_are_not_math(server, page):
+    """Only arithmatex output is typeset: the dollar signs in a sentence of prose stay text."""
+    page.goto(server + "about/verification/", wait_until="networkidle")
+    para = page.locator("p", has_text="a GPU hour")
+    assert para.count() == 1
+    assert "$2 and a CPU hour $0.10" in para.inner_text()
+    assert para.locator(".katex").count() == 0
 
 
 def test_hebrew_is_right_to_left_and_code_left_to_right(server, page):

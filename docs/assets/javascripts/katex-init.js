@@ -64,6 +64,7 @@
     }
     typesetArithmatex(document);
     typesetNotebooks(document);
+    document.dispatchEvent(new CustomEvent("book:typeset"));
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,99 @@
+"""Helpers for the browser tests: watch what a page does, check its math, run axe-core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+# Raw TeX that must not survive typesetting, looked for in the visible text
+# outside code blocks.
+VISIBLE_TEXT_JS = """() => {
+  const clone = document.querySelector('article').cloneNode(true);
+  clone.querySelectorAll('pre, code, .katex, script, style, .jp-InputArea, .jp-OutputArea').forEach(e => e.remove());
+  return clone.innerText;
+}"""
+
+
+@dataclass
+class Visit:
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"request to another host: {u}" for u in self.foreign_requests]
+            + [f"failed request: {u}" for u in self.failed_requests]
+        )
+
+
+def watch(page, base_url: str) -> Visit:
+    """Record console errors, page errors, failed and non-local requests of ``page``."""
+    visit = Visit(url=base_url)
+    own = urlparse(base_url)
+
+    def on_request(request):
+        u = urlparse(request.url)
+        if u.scheme in LOCAL_SCHEMES or (u.scheme == "file" and own.scheme == "file"):
+            return
+        if (u.scheme, u.netloc) != (own.scheme, own.netloc):
+            visit.foreign_requests.append(request.url)
+
+    def on_response(response):
+        if response.status >= 400:
+            visit.failed_requests.append(f"{response.status} {response.url}")
+
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.failure} {r.url}"))
+    return visit
+
+
+def math_state(page) -> dict:
+    return page.evaluate(
+        """() => ({
+          arithmatex: document.querySelectorAll('.arithmatex').length,
+          done: document.querySelectorAll('.arithmatex[data-katex="done"]').length,
+          errors: document.querySelectorAll('[data-katex="error"], .katex-error').length,
+          katex: document.querySelectorAll('.katex').length,
+        })"""
+    )
+
+
+def assert_math_typeset(page, where: str) -> None:
+    page.wait_for_function(
+        "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=10_000
+    )
+    state = math_state(page)
+    assert state["errors"] == 0, f"{where}: KaTeX errors {state}"
+    assert state["done"] == state["arithmatex"], f"{where}: untypeset math {state}"
+    text = page.evaluate(VISIBLE_TEXT_JS)
+    for raw in ("\\(", "\\)", "\\[", "\\]", "$$"):
+        assert raw not in text, f"{where}: raw TeX {raw!r} left in the visible text"
+
+
+
+def run_axe(page) -> list[dict]:
+    """Serious and critical axe-core violations on the current page (axe is injected, not served)."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n')[1])}));
+        }"""
+    )
+    return result

@@ -1,0 +1,133 @@
+"""The whole site, every page, in Chromium: accessible in both colour schemes,
+navigable without reloads, searchable, and readable offline from file://."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser_tools import assert_math_typeset, run_axe, watch
+from conftest import site_pages
+
+pytestmark = pytest.mark.browser
+
+
+def _new_page(browser, scheme="light"):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation_on_any_page(site, server, browser, scheme):
+    """axe-core (vendored, injected by the test) on every page, in light and dark mode."""
+    report = {}
+    for path in site_pages(site):
+        context, page = _new_page(browser, scheme)
+        page.goto(server + path, wait_until="networkidle")
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.get_attribute("body", "data-md-color-scheme") == expected
+        assert_math_typeset(page, path)
+        violations = run_axe(page)
+        if violations:
+            report[path or "/"] = violations
+        context.close()
+    assert not report, report
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_figures_and_notebook_outputs_are_readable(site, server, browser, scheme):
+    """Figures sit on white whatever the scheme; notebook output text contrasts with its background."""
+    pages = [p for p in site_pages(site) if (site / p / "index.html").read_text(encoding="utf-8").count("<img") > 0
+             or p.startswith("notebooks/")]
+    assert pages
+    for path in pages:
+        context, page = _new_page(browser, scheme)
+        page.goto(server + path, wait_until="networkidle")
+        images = page.evaluate(
+            """() => [...document.querySelectorAll('article img')].map(i => ({
+                 src: i.getAttribute('src').slice(0, 60), loaded: i.complete && i.naturalWidth > 0,
+                 bg: getComputedStyle(i).backgroundColor}))"""
+        )
+        for img in images:
+            assert img["loaded"], f"{path}: image not shown {img}"
+            if img["src"].endswith(".svg") or "svg" in img["src"]:
+                assert img["bg"] == "rgb(255, 255, 255)", f"{path}: figure not on white in {scheme} mode: {img}"
+        context.close()
+
+
+def test_the_colour_toggle_switches_and_is_remembered(server, browser):
+    context, page = _new_page(browser, "light")
+    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    page.click("form[data-md-component=palette] label:visible")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.goto(server + "exam/", wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert_math_typeset(page, "exam in dark mode")
+    page.click("form[data-md-component=palette] label:visible")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    context.close()
+
+
+def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, browser):
+    """Instant navigation: one page load, then every nav entry by click; math and figures on each."""
+    context, page = _new_page(browser)
+    visit = watch(page, server)
+    page.goto(server, wait_until="networkidle")
+    page.evaluate("() => { window.__stillTheSameWindow = true; }")
+    hrefs = page.evaluate(
+        """() => [...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')]
+                 .filter(a => a.offsetParent !== null && !a.getAttribute('href').includes('#'))
+                 .map(a => a.getAttribute('href'))"""
+    )
+    hrefs = list(dict.fromkeys(hrefs))
+    assert len(hrefs) == len(site_pages(site)), hrefs
+    for href in hrefs[1:] + hrefs[:1]:
+        page.locator(f"nav.md-nav--primary a.md-nav__link[href='{href}']").locator("visible=true").first.click()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("() => window.__stillTheSameWindow === true"), f"{href} reloaded the page"
+        assert_math_typeset(page, f"after clicking {href}")
+        broken = page.evaluate(
+            "() => [...document.querySelectorAll('article img')].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        assert not broken, f"{href}: images not shown {broken}"
+    assert not visit.problems(), visit.problems()
+    context.close()
+
+
+def _search(page, term: str) -> list[str]:
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(term)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.md-search-result__item a')].map(a => a.getAttribute('href'))"
+    )
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("redundant", "chapters/a2-rnncell-parameters/"),     # a chapter
+    ("jupytext", "notebooks/a2_rnncell_parameters/"),     # a notebook page
+])
+def test_search_finds_chapters_and_notebooks(server, browser, term, expected):
+    context, page = _new_page(browser)
+    page.goto(server, wait_until="networkidle")
+    links = _search(page, term)
+    assert any(expected in link for link in links), links
+    context.close()
+
+
+def test_offline_copy_renders_math_and_searches_from_file_urls(offline_site, browser):
+    """The copy built for reading from disk works from file:// — math, search, no other host."""
+    context, page = _new_page(browser)
+    start = (offline_site / "index.html").as_uri()
+    visit = watch(page, start)
+    page.goto((offline_site / "chapters" / "a2-rnncell-parameters.html").as_uri(), wait_until="load")
+    assert_math_typeset(page, "offline A2")
+    links = _search(page, "redundant")
+    assert any("a2-rnncell-parameters.html" in link for link in links), links
+    assert not visit.foreign_requests and not visit.console_errors, visit.problems()
+    # Links between pages point at files, not at folders a file:// browser cannot open.
+    hrefs = page.evaluate("() => [...document.querySelectorAll('nav a[href]')].map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if re.search(r"/$", h)], hrefs
+    context.close()
