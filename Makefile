@@ -12,7 +12,7 @@ export PYTHONUNBUFFERED := 1
 # The notebook cache ignores changes to imported snippets: tests always run without it.
 NOTEBOOK_CACHE ?= true
 
-.PHONY: help install serve build build-offline test test-fast browser figures katex lock clean
+.PHONY: help install serve build build-offline test test-fast browser figures results bench katex lock clean
 
 help:
 	@echo "make serve          serve the book at http://127.0.0.1:8000 (installs first)"
@@ -21,6 +21,8 @@ help:
 	@echo "make build          build the static site into site/ (notebooks executed)"
 	@echo "make build-offline  build a copy that works opened from file:// (site-offline/)"
 	@echo "make figures        redraw every figure from its code (review the diff)"
+	@echo "make results        re-run every experiment into results/ (review the diff)"
+	@echo "make bench          measure builds, test suite, page weight, Lighthouse (results/site-bench.json)"
 	@echo "make katex          re-vendor the pinned KaTeX from npm (tools/vendor-katex.sh)"
 	@echo "make lock           re-resolve requirements.in into the pinned requirements.txt"
 
@@ -52,6 +54,12 @@ test-fast: $(STAMP)
 
 figures: $(STAMP)
 	$(BIN)/python -m snippets.figures
+
+results: $(STAMP)
+	$(BIN)/python -m snippets.results
+
+bench: $(STAMP) browser
+	$(BIN)/python -m book.bench
 
 katex:
 	tools/vendor-katex.sh

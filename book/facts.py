@@ -20,6 +20,9 @@ Default formats: ``int`` -> thousands separator (``82,432``); ``str`` -> as is;
 ``tuple``/``list`` of ints -> ``shape``. A ``float`` needs an explicit format, so
 that no page shows ``0.30000000000000004`` by accident.
 
+A name that is not a module of ``snippets/`` is looked up in ``book/`` (the site's
+own tooling: ``{{ bench.cold_build_s }}`` comes from ``book/bench.py``).
+
 The namespace ``env`` is built in: ``env.python``, ``env.torch``, ``env.numpy``,
 ``env.date`` describe the build that rendered the page.
 """
@@ -29,6 +32,7 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib
+import importlib.util
 import platform
 import re
 from typing import Any
@@ -62,10 +66,11 @@ def _env_facts() -> dict[str, Any]:
 def _module_facts(module: str) -> dict[str, Any]:
     if module == "env":
         return _env_facts()
-    try:
-        mod = importlib.import_module(f"snippets.{module}")
-    except ModuleNotFoundError as exc:
-        raise FactError(f"no snippet module snippets/{module}.py (from {{{{ {module}.… }}}})") from exc
+    # The book's code (snippets/) first; then the site's own tooling (book/, e.g. bench).
+    package = next((p for p in ("snippets", "book") if importlib.util.find_spec(f"{p}.{module}")), None)
+    if package is None:
+        raise FactError(f"no snippet module snippets/{module}.py (from {{{{ {module}.… }}}})")
+    mod = importlib.import_module(f"{package}.{module}")
     if not hasattr(mod, "facts"):
         raise FactError(f"snippets/{module}.py has no facts() function")
     values = mod.facts()
