@@ -7,7 +7,8 @@
   include the same files from wherever they are started.
 - ``on_page_markdown``: renders facts (``{{ module.key }}``, see ``book/facts.py``).
   An unknown fact stops the build with the page and the name in the message.
-- ``on_page_content``: notebook pages get links to download the notebook
+- ``on_page_content``: a chapter's answers (from "The exam answer" on) are wrapped
+  for exam mode; notebook pages get links to download the notebook
   as ``.ipynb`` (converted with jupytext at build time) and as its ``.py`` source.
 - ``on_post_page``: notebook pages come from nbconvert with a MathJax loader and a
   Mermaid loader that point at a CDN; the book typesets notebook math with its
@@ -57,8 +58,28 @@ def _is_notebook(page) -> bool:
     return page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".py")
 
 
+ANSWER_HEADING = '<h2 id="the-exam-answer">'
+
+
+def wrap_answers(html: str) -> str:
+    """Wrap a chapter from "The exam answer" to its end in ``<div class="book-answers">``.
+
+    Exam mode (docs/assets/javascripts/study.js) hides that part until the reader
+    reveals it; without JavaScript it is simply shown.
+
+    >>> wrap_answers('<h2 id="the-question">Q</h2><p>?</p><h2 id="the-exam-answer">A</h2><p>!</p>')
+    '<h2 id="the-question">Q</h2><p>?</p><div class="book-answers" id="answers"><h2 id="the-exam-answer">A</h2><p>!</p></div>'
+    """
+    at = html.find(ANSWER_HEADING)
+    if at < 0:
+        return html
+    return html[:at] + '<div class="book-answers" id="answers">' + html[at:] + "</div>"
+
+
 def on_page_content(html, page, config, files, **kwargs):
-    """Notebook pages start with links to download the notebook as .py and .ipynb."""
+    """Chapters: wrap the answers for exam mode. Notebooks: links to download them."""
+    if page.file.src_uri.startswith("chapters/"):
+        return wrap_answers(html)
     if not _is_notebook(page):
         return html
     import jupytext

@@ -196,6 +196,7 @@ def facts() -> dict[str, object]:
         "hidden_size": HIDDEN_SIZE,
         "n_tensors": len(rows),
         **{f"{name}_shape": shape for name, (shape, _) in rows.items()},
+        "weight_ih_transposed": tuple(reversed(rows["weight_ih"][0])),
         **{f"{name}_count": n for name, (_, n) in rows.items()},
         "total": total,
         "weights_only": rows["weight_ih"][1] + rows["weight_hh"][1],

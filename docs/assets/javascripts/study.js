@@ -1,0 +1,168 @@
+/* Study mode and exam mode, and the self-check boxes.
+ *
+ * Exam mode (a switch in the header, remembered in localStorage across pages and
+ * visits) hides every chapter's answer — the part from "The exam answer" on, which
+ * the build wraps in <div class="book-answers"> — behind a "try it first" panel
+ * with a reveal button. Study mode shows everything. Without JavaScript nothing is
+ * hidden: the answers are simply shown.
+ *
+ * A self-check box (<div class="self-check" data-kind="int|shape" data-expected="…">)
+ * becomes a labelled input, a Check button and a message: right, wrong (with a
+ * hint for the usual mistakes, given in data-hints as JSON {answer: hint}), or a
+ * clear note when the input cannot be read. The expected answers are rendered
+ * into the page from the book's code at build time, never typed twice.
+ *
+ * Both run on first load and after every instant-navigation page swap.
+ */
+(function () {
+  "use strict";
+  var KEY = "book.examMode";
+
+  function examMode() {
+    try { return localStorage.getItem(KEY) === "on"; } catch (e) { return false; }
+  }
+  function setExamMode(on) {
+    try { localStorage.setItem(KEY, on ? "on" : "off"); } catch (e) { /* private mode: not remembered */ }
+    apply();
+  }
+
+  /* ---- the header switch ---- */
+  function ensureToggle() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header) return;
+    var button = header.querySelector(".book-mode-toggle");
+    if (!button) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-header__button book-mode-toggle";
+      button.addEventListener("click", function () { setExamMode(!examMode()); });
+      var anchor = header.querySelector("form.md-header__option, .md-search") || null;
+      header.insertBefore(button, anchor);
+    }
+    var on = examMode();
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = on ? "Exam mode: on" : "Exam mode: off";
+    button.title = on ? "Answers are hidden until you reveal them. Click for study mode."
+                      : "Answers are shown. Click to hide them and practise.";
+  }
+
+  /* ---- hiding and revealing answers ---- */
+  function applyAnswers() {
+    var on = examMode();
+    document.querySelectorAll(".book-answers").forEach(function (answers) {
+      var panel = answers.previousElementSibling;
+      if (!panel || !panel.classList.contains("book-reveal")) {
+        panel = document.createElement("div");
+        panel.className = "book-reveal admonition question";
+        panel.innerHTML =
+          '<p class="admonition-title">Exam mode: try it first</p>' +
+          "<p>Write your answer at exam length, then compare.</p>" +
+          '<p><button type="button" class="md-button md-button--primary">Reveal the answer</button></p>';
+        panel.querySelector("button").addEventListener("click", function () {
+          answers.dataset.revealed = "true";
+          applyAnswers();
+          var first = answers.querySelector("h2, h3");
+          if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
+        });
+        answers.parentNode.insertBefore(panel, answers);
+      }
+      var hide = on && answers.dataset.revealed !== "true";
+      answers.hidden = hide;
+      panel.hidden = !hide;
+    });
+  }
+
+  /* ---- self-check boxes ---- */
+  function parseAnswer(kind, raw) {
+    var text = raw.trim();
+    if (text === "") return { error: "Type an answer first." };
+    if (kind === "int") {
+      var plain = text.replace(/[,\s_]/g, "");
+      if (!/^[0-9]+$/.test(plain)) return { error: "Use digits only, for example 1234 or 1,234." };
+      return { value: String(parseInt(plain, 10)) };
+    }
+    if (kind === "shape") {
+      var inner = text.replace(/^[\[(]|[\])]$/g, "").replace(/torch\.Size\(\[|\]\)/g, "").trim();
+      if (/[×x*]/i.test(inner) && !/,/.test(inner)) inner = inner.replace(/\s*[×x*]\s*/gi, ",");
+      if (!/,/.test(inner)) {
+        if (/^\s*[0-9]+\s*,?\s*$/.test(inner)) inner = inner.replace(/,?\s*$/, "");
+        else return { error: "Separate the sizes with commas, for example (3, 4)." };
+      }
+      var parts = inner.split(",").map(function (p) { return p.trim(); }).filter(function (p) { return p !== ""; });
+      for (var i = 0; i < parts.length; i++) {
+        if (!/^([0-9]+|[a-zA-Z])$/.test(parts[i])) {
+          return { error: "Each size must be a whole number (or the batch symbol b); '" + parts[i] + "' is not." };
+        }
+      }
+      return { value: "(" + parts.join(", ") + (parts.length === 1 ? "," : "") + ")" };
+    }
+    return { error: "This box cannot check answers of kind '" + kind + "'." };
+  }
+
+  function setupSelfCheck(box) {
+    if (box.dataset.ready) return;
+    box.dataset.ready = "true";
+    var id = box.id || ("self-check-" + Math.random().toString(36).slice(2, 8));
+    box.id = id;
+    var label = document.createElement("label");
+    label.setAttribute("for", id + "-input");
+    label.textContent = box.dataset.label || "Your answer";
+    var input = document.createElement("input");
+    input.id = id + "-input";
+    input.type = "text";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.placeholder = box.dataset.placeholder || "";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button";
+    button.textContent = "Check";
+    var message = document.createElement("p");
+    message.className = "self-check__message";
+    message.setAttribute("role", "status");
+    message.setAttribute("aria-live", "polite");
+    var hints = {};
+    try { hints = JSON.parse(box.dataset.hints || "{}"); } catch (e) { hints = {}; }
+
+    function check() {
+      var parsed = parseAnswer(box.dataset.kind, input.value);
+      box.classList.remove("is-right", "is-wrong", "is-invalid");
+      if (parsed.error) {
+        box.classList.add("is-invalid");
+        message.textContent = parsed.error;
+        return;
+      }
+      var expected = parseAnswer(box.dataset.kind, box.dataset.expected || "").value;
+      if (parsed.value === expected) {
+        box.classList.add("is-right");
+        message.textContent = "Right: " + parsed.value + ".";
+      } else {
+        box.classList.add("is-wrong");
+        var hint = hints[parsed.value];
+        message.textContent = "Not quite: " + parsed.value + " is not it." + (hint ? " " + hint : " Try again.");
+      }
+    }
+    button.addEventListener("click", check);
+    input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
+    var row = document.createElement("div");
+    row.className = "self-check__row";
+    row.appendChild(input);
+    row.appendChild(button);
+    box.appendChild(label);
+    box.appendChild(row);
+    box.appendChild(message);
+  }
+
+  function apply() {
+    ensureToggle();
+    applyAnswers();
+    document.querySelectorAll(".self-check").forEach(setupSelfCheck);
+  }
+
+  // For the tests and for curious readers: the parser the boxes use.
+  window.bookSelfCheckParse = parseAnswer;
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", apply); else apply();
+  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(apply);
+  window.addEventListener("storage", function (e) { if (e.key === KEY) apply(); });
+})();
