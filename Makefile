@@ -12,7 +12,7 @@ export PYTHONUNBUFFERED := 1
 # The notebook cache ignores changes to imported snippets: tests always run without it.
 NOTEBOOK_CACHE ?= true
 
-.PHONY: help install serve build build-offline test test-fast browser figures results bench katex lock clean
+.PHONY: help install serve build build-offline pdf site test test-fast browser figures results bench katex lock clean
 
 help:
 	@echo "make serve          serve the book at http://127.0.0.1:8000 (installs first)"
@@ -20,6 +20,8 @@ help:
 	@echo "make test-fast      the same without the browser checks"
 	@echo "make build          build the static site into site/ (notebooks executed)"
 	@echo "make build-offline  build a copy that works opened from file:// (site-offline/)"
+	@echo "make pdf            print the blank exam, the answer key and the whole book into site/pdf/"
+	@echo "make site           what is published: make build, then make pdf"
 	@echo "make figures        redraw every figure from its code (review the diff)"
 	@echo "make results        re-run every experiment into results/ (review the diff)"
 	@echo "make bench          measure builds, test suite, page weight, Lighthouse (results/site-bench.json)"
@@ -39,6 +41,12 @@ serve: $(STAMP)
 
 build: $(STAMP)
 	NOTEBOOK_CACHE=$(NOTEBOOK_CACHE) $(BIN)/mkdocs build --strict -d site
+
+pdf: $(STAMP) browser
+	test -f site/index.html || $(MAKE) build
+	$(BIN)/python -m book.pdf site site/pdf
+
+site: build pdf
 
 build-offline: $(STAMP)
 	OFFLINE=true NOTEBOOK_CACHE=$(NOTEBOOK_CACHE) $(BIN)/mkdocs build --strict -d site-offline

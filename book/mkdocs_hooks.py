@@ -5,7 +5,8 @@
   ``pymdownx.snippets`` resolves ``base_path`` from the current
   directory; we make it the repository root, so ``mkdocs serve`` and the tests
   include the same files from wherever they are started.
-- ``on_page_markdown``: renders facts (``{{ module.key }}``, see ``book/facts.py``).
+- ``on_page_markdown``: includes sections of other pages (the printable exam and
+  answer key are made of the exam page's and the chapters' own text), then renders facts (``{{ module.key }}``, see ``book/facts.py``).
   An unknown fact stops the build with the page and the name in the message.
 - ``on_page_content``: a chapter's answers (from "The exam answer" on) are wrapped
   for exam mode; notebook pages get links to download the notebook
@@ -97,9 +98,41 @@ def on_page_content(html, page, config, files, **kwargs):
     return links + html
 
 
+_MD_INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<file>docs/[^":]+\.md)(?::(?P<section>[\w.-]+))?"[ \t]*$', re.M)
+
+
+def expand_markdown_includes(markdown: str, depth: int = 0) -> str:
+    """Include sections of other pages (``--8<-- "docs/x.md:section"``) before facts are rendered.
+
+    pymdownx.snippets would include them too, but after this hook has rendered the
+    facts, leaving ``{{ … }}`` in the included text. Sections are marked in the
+    source page with ``<!-- --8<-- [start:name] -->`` … ``<!-- --8<-- [end:name] -->``.
+    A missing file or section stops the build, as ``check_paths`` does for code.
+    """
+    if depth > 3:
+        raise PluginError("Markdown includes nested more than 3 deep")
+
+    def one(match: re.Match[str]) -> str:
+        path = ROOT / match["file"]
+        if not path.is_file():
+            raise PluginError(f"--8<-- names a missing page: {match['file']}")
+        text = path.read_text(encoding="utf-8")
+        if match["section"]:
+            start = re.search(rf"^.*--8<-- \[start:{re.escape(match['section'])}\].*$\n?", text, re.M)
+            end = re.search(rf"^.*--8<-- \[end:{re.escape(match['section'])}\].*$", text, re.M)
+            if not start or not end or end.start() < start.end():
+                raise PluginError(f"--8<-- names a missing section: {match['file']}:{match['section']}")
+            text = text[start.end():end.start()]
+        text = re.sub(r"^.*--8<-- \[(?:start|end):[\w.-]+\].*$\n?", "", text, flags=re.M)
+        text = expand_markdown_includes(text, depth + 1)
+        return "\n".join(match["indent"] + line if line else line for line in text.splitlines())
+
+    return _MD_INCLUDE.sub(one, markdown)
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
     try:
-        return substitute(markdown, where=page.file.src_uri)
+        return substitute(expand_markdown_includes(markdown), where=page.file.src_uri)
     except FactError as exc:
         raise PluginError(str(exc)) from None
 
