@@ -327,14 +327,14 @@ def _head(features: int) -> list[nn.Module]:
 
 #: Common variants of the reconstruction: (what changes, the network).
 VARIANTS: dict[str, tuple[str, Callable[[], nn.Sequential]]] = {
-    "padding1": ("padding=1 keeps 28 × 28 (\"same\" for a 3 × 3 kernel)", lambda: nn.Sequential(
+    "padding1": ("Padding 1 keeps 28 × 28 (\"same\" for a 3 × 3 kernel)", lambda: nn.Sequential(
         nn.Conv2d(3, 5, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), *_head(5 * 14 * 14))),
-    "stride2": ("stride=2: the floor acts twice", lambda: nn.Sequential(
+    "stride2": ("Stride 2: the floor acts twice", lambda: nn.Sequential(
         nn.Conv2d(3, 5, 3, stride=2), nn.ReLU(), nn.MaxPool2d(2), *_head(5 * 6 * 6))),
-    "two_blocks": ("a second conv block: the odd 11 is floored to 5", lambda: nn.Sequential(
+    "two_blocks": ("A second conv block: the odd 11 is floored to 5", lambda: nn.Sequential(
         nn.Conv2d(3, 5, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(5, 10, 3), nn.ReLU(), nn.MaxPool2d(2), *_head(10 * 5 * 5))),
-    "ceil_mode": ("the same with ceil_mode=True: 11 rounds up to 6", lambda: nn.Sequential(
+    "ceil_mode": ("The same with ceil_mode=True: 11 rounds up to 6", lambda: nn.Sequential(
         nn.Conv2d(3, 5, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(5, 10, 3), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True), *_head(10 * 6 * 6))),
     "lenet5": ("LeNet-5's sizes, simplified (padding=2 makes 28 × 28 act as 32 × 32)", lambda: nn.Sequential(

@@ -214,3 +214,15 @@ def test_figure_draws():
     assert len(ax.patches) >= 2 * len(trace(reconstruction())) - 1
     labels = {t.get_text() for t in ax.texts}
     assert {"b×3×28×28", "b×5×26×26", "b×5×13×13", "b×845", "b×10"} <= labels
+
+
+def test_non_square_arguments_and_lazy_linear():
+    """Going further: per-axis arguments follow the formula per axis; LazyLinear counts its own in_features."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lazy modules announce themselves
+        model = nn.Sequential(nn.Conv2d(3, 5, (3, 5), stride=(1, 2)), nn.Flatten(), nn.LazyLinear(10))
+        rows = trace(model)
+    assert rows[1].shape == (2, 5, 26, 12)
+    assert rows[1].how == "H: ⌊(28 + 2·0 − 3) / 1⌋ + 1 = 26; W: ⌊(28 + 2·0 − 5) / 2⌋ + 1 = 12"
+    assert describe(model[0]) == "Conv2d(3, 5, (3, 5), stride=(1, 2))"
+    assert model[2].in_features == 5 * 26 * 12 and rows[-1].shape == (2, 10)

@@ -242,7 +242,7 @@
 
   function row(cells, className) {
     return h("tr", className ? { className: className } : {}, cells.map(function (text, k) {
-      return h(k === 0 ? "th" : "td", k === 0 ? { scope: "row", text: text } : { text: text });
+      return h("td", { text: text });
     }));
   }
 
