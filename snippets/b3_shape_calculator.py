@@ -269,8 +269,15 @@ def experiment_vectors() -> dict:
     The page prints these counts; tests/test_b3_shape_calculator.py recomputes them
     while it checks the calculator against every vector.
     """
-    grid = [torch_outcome(c) for c in layer_grid()]
-    stacks = [torch_outcome(c) for c in random_stacks()]
+    return count_vectors([torch_outcome(c) for c in layer_grid()], [torch_outcome(c) for c in random_stacks()])
+
+
+def count_vectors(grid: list[list[dict]], stacks: list[list[dict]]) -> dict:
+    """The counts the page prints, from PyTorch's outcomes on the grid and on the random stacks.
+
+    >>> count_vectors([[{"error": "x"}], [{"shape": ["b", 1], "params": 0}]], [[{"shape": ["b", 2], "params": 3}]])
+    {'n_grid': 2, 'n_grid_rejected': 1, 'n_stacks': 1, 'n_stacks_rejected': 0, 'n_stack_layers': 1}
+    """
     return {
         "n_grid": len(grid),
         "n_grid_rejected": sum("error" in o[-1] for o in grid),

@@ -27,7 +27,7 @@ from snippets.b3_shape_calculator import (
     FIELDS,
     as_typed,
     build_layer,
-    experiment_vectors,
+    count_vectors,
     facts,
     layer_grid,
     random_stacks,
@@ -95,8 +95,14 @@ def disagreement(config: dict, expected: list[dict], got: dict) -> str | None:
     return None
 
 
-def check_against_torch(js, configs: list[dict]) -> list[str]:
-    expected = [torch_outcome(c) for c in configs]
+@pytest.fixture(scope="module")
+def vectors() -> dict[str, tuple[list[dict], list[list[dict]]]]:
+    """The test vectors and PyTorch's outcome on each, computed once for this file."""
+    grid, stacks = layer_grid(), random_stacks()
+    return {"grid": (grid, [torch_outcome(c) for c in grid]), "stacks": (stacks, [torch_outcome(c) for c in stacks])}
+
+
+def check_against_torch(js, configs: list[dict], expected: list[list[dict]]) -> list[str]:
     results = js([as_typed(c) for c in configs])["results"]
     problems = []
     for config, want, got in zip(configs, expected, results):
@@ -106,31 +112,32 @@ def check_against_torch(js, configs: list[dict]) -> list[str]:
     return problems
 
 
-def test_single_layers_agree_with_torch(js):
-    problems = check_against_torch(js, layer_grid())
+def test_single_layers_agree_with_torch(js, vectors):
+    problems = check_against_torch(js, *vectors["grid"])
     assert not problems, f"{len(problems)} disagreements, e.g.\n" + "\n".join(problems[:10])
 
 
-def test_random_networks_agree_with_torch(js):
-    problems = check_against_torch(js, random_stacks())
+def test_random_networks_agree_with_torch(js, vectors):
+    problems = check_against_torch(js, *vectors["stacks"])
     assert not problems, f"{len(problems)} disagreements, e.g.\n" + "\n".join(problems[:10])
 
 
-def test_the_counts_on_the_page_are_the_committed_ones():
-    assert load("b3_shape_calculator", "vectors")["data"] == experiment_vectors()
+def test_the_counts_on_the_page_are_the_committed_ones(vectors):
+    assert load("b3_shape_calculator", "vectors")["data"] == count_vectors(vectors["grid"][1], vectors["stacks"][1])
     f = facts()
     assert f["n_grid_rejected"] > 500 and f["n_grid_accepted"] > 500  # both paths are exercised
     assert 0 < f["n_stacks_rejected"] < f["n_stacks"] / 2  # the random networks are mostly valid
 
 
-def test_the_grid_covers_every_rule():
-    errors = " ".join(torch_outcome(c)[-1].get("error", "") for c in layer_grid())
+def test_the_grid_covers_every_rule(vectors):
+    grid, outcomes = vectors["grid"]
+    errors = " ".join(o[-1].get("error", "") for o in outcomes)
     for rule in ("Kernel size can't be greater than actual input size", "pad should be at most half",
                  "Output size is too small", "not supported for strided convolutions", "stride should not be zero",
                  "negative padding", "dilation should be greater than zero", "non-positive stride",
                  "negative dimension"):
         assert rule in errors, rule
-    kinds = {c["layers"][0]["type"] for c in layer_grid() if "error" not in torch_outcome(c)[-1]}
+    kinds = {c["layers"][0]["type"] for c, o in zip(grid, outcomes) if "error" not in o[-1]}
     assert kinds == {"Conv2d", "MaxPool2d", "AvgPool2d"}
 
 
@@ -324,9 +331,14 @@ def test_page_calculator_follows_what_is_typed(server, page):
     field(page, 4, "in_features").fill("980")
     assert table_shapes(page) == ["b × 3 × 28 × 28", "b × 5 × 28 × 28", "b × 5 × 28 × 28", "b × 5 × 14 × 14",
                                   "b × 980", "b × 10"]
-    # Change the first layer's type: the new Linear takes its in_features from the layer before.
+    # Change the first layer's type; move a layer; load another of the chapter's networks.
     layer(page, 0).locator("select").select_option("AvgPool2d")
     assert table_shapes(page)[1] == "b × 3 × 14 × 14"
+    page.get_by_role("button", name="Move layer 2 up").click()
+    assert [layer(page, i).locator("legend").inner_text() for i in (0, 1)] == ["Layer 1: ReLU", "Layer 2: AvgPool2d"]
+    page.select_option(f"{CALC} .sc-toolbar select", "two_blocks")
+    page.click(f"{CALC} .sc-toolbar button")
+    assert table_shapes(page) == [format_shape(r.shape) for r in trace(networks()["two_blocks"])]
 
 
 @pytest.mark.browser
@@ -346,6 +358,15 @@ def test_page_calculator_shows_an_invalid_layer_where_it_is(server, page):
     assert "whole number" in layer(page, 0).locator(".sc-out").inner_text()
     text = page.locator(CALC).inner_text()
     assert "NaN" not in text and "undefined" not in text
+
+
+@pytest.mark.browser
+def test_page_calculator_works_from_a_file_url(site, page):
+    """Opened from disk, where instant navigation is off, the calculator still starts."""
+    page.goto((site / "chapters" / "b3-cnn-shapes" / "index.html").as_uri(), wait_until="load")
+    page.wait_for_selector(f"{CALC} tbody tr")
+    field(page, 0, "stride").fill("2")
+    assert table_shapes(page)[1] == "b × 5 × 13 × 13"
 
 
 def serve_a_sitemap(page, site, server) -> None:
