@@ -12,9 +12,10 @@
  *   {ok: true,  shape: ["b", 5, 26, 26], params: 140, how: "...", paramsHow: "..."}
  *   {ok: false, error: "a sentence", field: "kernel_size" | null}
  *   {ok: false, skipped: true}            (after an earlier error)
- * Rules follow PyTorch's (torch 2.x) for these layers; the two places where the
- * calculator is stricter (zero channels or features, which PyTorch accepts as
- * empty tensors) are rejected with a message.
+ * Rules follow PyTorch's (torch 2.x) for these layers. The calculator is
+ * stricter in two places, each rejected with a message: zero channels or
+ * features (PyTorch makes empty tensors) and fields above MAX_FIELD (so that
+ * every count is an exact JavaScript integer).
  */
 (function (root, factory) {
   "use strict";
