@@ -43,10 +43,10 @@ def make_conv(padding_mode: str = "circular", stride: int = 1, seed: int = 0, ch
     return nn.Conv2d(1, channels, 3, stride=stride, padding=1, padding_mode=padding_mode)
 
 
-def test_image(size: int = SIZE, seed: int = 1) -> torch.Tensor:
-    """A (1, 1, size, size) image: smooth random blobs plus a bright square, so features have structure.
+def sample_image(size: int = SIZE, seed: int = 1) -> torch.Tensor:
+    """A (1, 1, size, size) image: smooth random texture plus a bright square, so features have structure.
 
-    >>> test_image().shape
+    >>> sample_image().shape
     torch.Size([1, 1, 32, 32])
     """
     g = torch.Generator().manual_seed(seed)
@@ -66,7 +66,7 @@ def equivariance_error(f, x: torch.Tensor, by: tuple[int, int]) -> torch.Tensor:
 
     Zero everywhere means f commutes with the shift.
 
-    >>> x = test_image()
+    >>> x = sample_image()
     >>> equivariance_error(make_conv("circular"), x, (5, 9)).max().item()
     0.0
     >>> equivariance_error(make_conv("zeros"), x, (5, 9)).max().item() > 0.01
@@ -80,7 +80,7 @@ def equivariance_error(f, x: torch.Tensor, by: tuple[int, int]) -> torch.Tensor:
 def invariance_change(f, x: torch.Tensor, by: tuple[int, int]) -> float:
     """‖f(shift(x)) − f(x)‖ / ‖f(x)‖: how far f is from *invariant* (0 would be invariant).
 
-    >>> invariance_change(make_conv("circular"), test_image(), (5, 9)) > 0.5
+    >>> invariance_change(make_conv("circular"), sample_image(), (5, 9)) > 0.5
     True
     """
     _check_image(x)
@@ -126,9 +126,9 @@ def best_output_shift(f, x: torch.Tensor, by: tuple[int, int]) -> tuple[tuple[in
     an even input shift exactly (half as far) and no shift matches an odd one.
 
     >>> f = make_conv("circular", stride=2)
-    >>> best_output_shift(f, test_image(), (0, 2))
+    >>> best_output_shift(f, sample_image(), (0, 2))
     ((0, 1), 0.0)
-    >>> best_output_shift(f, test_image(), (0, 1))[1] > 0.1
+    >>> best_output_shift(f, sample_image(), (0, 1))[1] > 0.1
     True
     """
     _check_image(x)
@@ -148,7 +148,7 @@ def circular_cnn(depth: int = 3, channels: int = 8, seed: int = 0) -> nn.Sequent
     Element-wise non-linearities commute with shifts, and a composition of
     shift-commuting maps commutes with shifts.
 
-    >>> equivariance_error(circular_cnn(), test_image(), (3, -7)).max().item()
+    >>> equivariance_error(circular_cnn(), sample_image(), (3, -7)).max().item()
     0.0
     """
     torch.manual_seed(seed)
@@ -163,7 +163,7 @@ def circular_cnn(depth: int = 3, channels: int = 8, seed: int = 0) -> nn.Sequent
 
 def figure_shift():
     """An image, its feature map, the shifted image's feature map, and where zero padding breaks the rule."""
-    x = test_image()
+    x = sample_image()
     conv = make_conv("circular", channels=1)
     zero = make_conv("zeros", channels=1)
     with torch.no_grad():
@@ -171,7 +171,7 @@ def figure_shift():
     err = equivariance_error(zero, x, SHIFT)
     fig, axes = new_figure(7.6, 2.5, ncols=4)
     panels = [
-        (x[0, 0], "input x", "Greys"),
+        (x[0, 0], "input x", "gray"),
         (y, "feature map f(x)", "RdBu_r"),
         (ys, f"f(x shifted by {SHIFT})\n= f(x) shifted (circular)", "RdBu_r"),
         (err, "zero padding: |f(Tx) − T f(x)|\nnon-zero at border and seam", "Oranges"),
@@ -183,15 +183,13 @@ def figure_shift():
         else:
             ax.imshow(img.numpy(), cmap=cmap, interpolation="nearest")
         ax.set_title(title, fontsize=8)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
+        ax.set_axis_off()
     return fig
 
 
 def facts() -> dict[str, object]:
     """The numbers chapter D prints about equivariance, computed here."""
-    x = test_image()
+    x = sample_image()
     circ, zero = make_conv("circular"), make_conv("zeros")
     err_zero = equivariance_error(zero, x, SHIFT)
     broken = err_zero > 1e-6

@@ -184,9 +184,11 @@ def figure_two_bars():
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
     ax = axes[2]
     names = list(data["runs"])
-    pretty = {"cnn_1_layer": "CNN, 1 layer", "cnn_2_layers": "CNN, 2 layers", "mlp": "MLP"}
+    pretty = {"cnn_1_layer": "CNN\n1 layer", "cnn_2_layers": "CNN\n2 layers", "mlp": "MLP"}
     width = 0.38
     for k, (kind, colour) in enumerate([("pixels", PALETTE[0]), ("permuted", PALETTE[1])]):
         vals = [100 * data["runs"][n][kind]["test"] for n in names]
@@ -196,7 +198,8 @@ def figure_two_bars():
     ax.set_xticks(range(len(names)), [pretty.get(n, n) for n in names], fontsize=8)
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(0, 100)
-    ax.legend(fontsize=7, loc="upper left", frameon=False)
+    ax.set_title("one seed; dashed: chance", fontsize=9)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, frameon=False)
     return fig
 
 

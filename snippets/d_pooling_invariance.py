@@ -171,4 +171,6 @@ def facts() -> dict[str, object]:
         "flatten_error": invariance_error(FlattenNet(16), images, (3, 5)),
         "gap_left_right": 100 * best_left_right_accuracy(GapNet()),
         "flatten_left_right": 100 * best_left_right_accuracy(FlattenNet(16)),
+        "pool_params": sum(p.numel() for p in nn.MaxPool2d(2).parameters())
+        + sum(p.numel() for p in nn.AvgPool2d(2).parameters()),
     }

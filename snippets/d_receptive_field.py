@@ -105,8 +105,9 @@ def gradient_support(net: nn.Module, size: int = 32, seed: int = 0) -> torch.Ten
     if not isinstance(size, int) or size < 1:
         raise ValueError(f"size must be a positive int, got {size!r}")
     torch.manual_seed(seed)
-    first = next(m for m in net.modules() if isinstance(m, nn.Conv2d))
-    x = torch.randn(1, first.in_channels, size, size, dtype=torch.float64, requires_grad=True)
+    first = next((m for m in net.modules() if isinstance(m, nn.Conv2d)), None)
+    channels = first.in_channels if first is not None else 1
+    x = torch.randn(1, channels, size, size, dtype=torch.float64, requires_grad=True)
     y = net.double()(x)
     centre = y[0, 0, y.shape[-2] // 2, y.shape[-1] // 2]
     (grad,) = torch.autograd.grad(centre, x)
@@ -204,6 +205,9 @@ def figure_growth():
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_color("#999999")
     fig.suptitle("Gradient of one unit w.r.t. the input (orange: receptive field from the recurrence)", fontsize=9)
     return fig
 

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from snippets.d_equivariance import make_conv, test_image
+from snippets.d_equivariance import make_conv, sample_image
 
 
 def _check_image(x: torch.Tensor) -> None:
@@ -32,7 +32,7 @@ def rot90(x: torch.Tensor) -> torch.Tensor:
 def rotation_error(conv: nn.Conv2d, x: torch.Tensor) -> float:
     """‖conv(rot x) − rot(conv x)‖ / ‖conv x‖: zero iff the layer commutes with a 90° turn on x.
 
-    >>> rotation_error(make_conv("circular"), test_image()) > 0.3
+    >>> rotation_error(make_conv("circular"), sample_image()) > 0.3
     True
     """
     _check_image(x)
@@ -44,7 +44,7 @@ def rotation_error(conv: nn.Conv2d, x: torch.Tensor) -> float:
 def with_rotated_kernels(conv: nn.Conv2d) -> nn.Conv2d:
     """A copy of ``conv`` whose kernels are turned by 90°: conv(rot x) = rot(rotated_conv(x)).
 
-    >>> conv, x = make_conv("circular"), test_image()
+    >>> conv, x = make_conv("circular"), sample_image()
     >>> torch.allclose(conv(rot90(x)), rot90(with_rotated_kernels(conv)(x)), atol=1e-6)
     True
     """
@@ -104,7 +104,7 @@ def bar_response(width: int) -> float:
 def scale_error(conv: nn.Conv2d, x: torch.Tensor, factor: int = 2) -> float:
     """‖conv(up x) − up(conv x)‖ / ‖up(conv x)‖ for nearest-neighbour upscaling by ``factor``.
 
-    >>> scale_error(make_conv("circular"), test_image()) > 0.3
+    >>> scale_error(make_conv("circular"), sample_image()) > 0.3
     True
     """
     _check_image(x)
@@ -117,7 +117,7 @@ def scale_error(conv: nn.Conv2d, x: torch.Tensor, factor: int = 2) -> float:
 
 def facts() -> dict[str, object]:
     """The numbers chapter D prints about rotations and scale, computed here."""
-    conv, x = make_conv("circular"), test_image()
+    conv, x = make_conv("circular"), sample_image()
     with torch.no_grad():
         exact = float((conv(rot90(x)) - rot90(with_rotated_kernels(conv)(x))).abs().max())
     return {
