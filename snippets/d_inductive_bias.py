@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from snippets.d_receptive_field import receptive_fields
+from snippets.d_receptive_field import receptive_fields, show_image
 from snippets.plotting import PALETTE, new_figure
 from snippets.training import fit, set_seed
 
@@ -179,13 +179,7 @@ def figure_two_bars():
     examples, labels = two_bars(40, seed=5, noise=0.0)
     for ax, label in zip(axes[:2], (0, 1)):
         img = examples[int((labels == label).nonzero()[0])][0]
-        ax.imshow(img.numpy(), cmap="Greys", interpolation="nearest")
-        ax.set_title(f"class {label}: bars {GAPS[label]} rows apart", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(True)
+        show_image(ax, img, f"class {label}: bars {GAPS[label]} rows apart", cmap="Greys")
     ax = axes[2]
     names = list(data["runs"])
     pretty = {"cnn_1_layer": "CNN\n1 layer", "cnn_2_layers": "CNN\n2 layers", "mlp": "MLP"}

@@ -20,7 +20,6 @@ from torch import nn
 
 from snippets.plotting import new_figure
 
-#: The stack the chapter measures: two 3×3 convolutions, a 2×2 pooling, two more 3×3 convolutions.
 def example_stack(pool: type[nn.Module] = nn.AvgPool2d) -> nn.Sequential:
     """Conv3 → Conv3 → Pool2 → Conv3 → Conv3, one channel, no padding, no non-linearity.
 
@@ -183,6 +182,25 @@ def mass_in_central_half(weights: torch.Tensor) -> float:
 FIGURE_DEPTHS = (1, 2, 4, 8)
 
 
+def show_image(ax, image: torch.Tensor, title: str, cmap: str = "Blues") -> None:
+    """Draw a 2-D tensor on ``ax`` as pixels, framed, without ticks (the chapter's image panels).
+
+    >>> fig, ax = new_figure()
+    >>> show_image(ax, torch.eye(3), "identity")
+    >>> ax.get_title(), len(ax.images)
+    ('identity', 1)
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    ax.imshow(image.numpy(), cmap=cmap, interpolation="nearest")
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#999999")
+
+
 def figure_growth():
     """|∂y/∂x| for one unit after 1, 2, 4 and 8 layers of 3×3 convolutions (weights 1/9).
 
@@ -198,16 +216,9 @@ def figure_growth():
         canvas = torch.zeros(side, side, dtype=g.dtype)
         off = (side - g.shape[0]) // 2
         canvas[off : off + g.shape[0], off : off + g.shape[1]] = g
-        ax.imshow(canvas.numpy(), cmap="Blues", interpolation="nearest")
         r = receptive_fields([nn.Conv2d(1, 1, 3)] * depth)[-1]
+        show_image(ax, canvas, f"{depth} layer{'s' if depth > 1 else ''}: RF {r}×{r}\nstd {spread(g):.2f} px")
         ax.add_patch(Rectangle((off - 0.5, off - 0.5), r, r, fill=False, edgecolor="#D55E00", linewidth=1.5))
-        ax.set_title(f"{depth} layer{'s' if depth > 1 else ''}: RF {r}×{r}\nstd {spread(g):.2f} px", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(True)
-            spine.set_color("#999999")
     fig.suptitle("Gradient of one unit w.r.t. the input (orange: receptive field from the recurrence)", fontsize=9)
     return fig
 

@@ -14,16 +14,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from snippets.a2_rnncell_parameters import _positive_int  # the book's one int validator
+
 #: The layer the chapter counts: Conv2d(3, 5, 3) on a 3 × 28 × 28 input (no padding, stride 1).
 IN_CHANNELS, OUT_CHANNELS, KERNEL, SIZE = 3, 5, 3, 28
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
 
 
 # --8<-- [start:counts]
