@@ -147,7 +147,7 @@ def test_workloads_count_their_flops_and_compute_the_right_thing():
     assert c.flops == 2 * 32**3 and c.bytes_moved == 3 * 32**2 * 4
     torch.testing.assert_close(c.run(), c.run_with_copy())
     mlp = make_case("mlp", 3)
-    assert tuple(mlp.run().shape) == (3, 10) and mlp.flops == 2 * 3 * (256 * 1024 + 1024 * 1024 + 1024 * 10)
+    assert tuple(mlp.run().shape) == (3, 10) and mlp.flops == 2 * 3 * (64 * 256 + 256 * 256 + 256 * 10)
     rnn = make_case("rnn", 2)
     assert tuple(rnn.run().shape) == (2, bench.RNN_STEPS, bench.RNN_HIDDEN)
 
@@ -192,8 +192,9 @@ def test_background_queue_shows_why_naive_timing_lies():
 def test_quick_cpu_sweep_amortises_fixed_costs_over_the_batch():
     data = run_benchmark(["cpu"], QUICK)
     mlp = sorted((r for r in data["records"] if r["kind"] == "mlp"), key=lambda r: r["size"])
-    per_example = [r["median"] / r["size"] for r in mlp]
-    assert per_example[-1] * 3 < per_example[0]
+    # The fastest block of each size: the least disturbed by other processes on a shared machine.
+    per_example = [r["min"] / r["size"] for r in mlp]
+    assert per_example[-1] * 2 < per_example[0]
 
 
 # ---- the committed results and the page's claims -------------------------------------------------
@@ -225,7 +226,7 @@ def test_committed_sweep_supports_the_pages_conclusions():
                  and r["kind"] == "matmul"), key=lambda r: r["size"])
     rate = [r["flops"] / r["median"] for r in mm]
     assert rate[-1] > 5 * rate[0]               # big products use the hardware, tiny ones do not
-    assert float(f["mlp_amortisation"]) > 3     # batch 1 pays the fixed costs for one example
+    assert float(f["mlp_amortisation"]) > 2     # batch 1 reads every weight for one example
     roof = measured_roofline(data, "cpu", one)
     assert arithmetic_intensity("add", 64) < roof["ridge"] < arithmetic_intensity("matmul", mm[-1]["size"])
 
