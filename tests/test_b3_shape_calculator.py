@@ -22,7 +22,7 @@ import pytest
 import torch
 from torch import nn
 
-from conftest import CI, DOCS, site_pages
+from conftest import CI, DOCS
 from snippets.b3_shape_calculator import (
     FIELDS,
     as_typed,
@@ -369,23 +369,10 @@ def test_page_calculator_works_from_a_file_url(site, page):
     assert table_shapes(page)[1] == "b × 5 × 13 × 13"
 
 
-def serve_a_sitemap(page, site, server) -> None:
-    """Answer the page's sitemap request with the test server's own URLs.
-
-    Material's instant navigation only intercepts links listed in sitemap.xml,
-    and MkDocs writes an empty sitemap when ``site_url`` is not set (as in this
-    book, which is served at whatever address the reader uses). A deployment with
-    ``site_url`` has this sitemap; the test supplies it, so that Material's real
-    instant navigation runs.
-    """
-    urls = "".join(f"<url><loc>{server}{path}</loc></url>" for path in site_pages(site))
-    xml = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-    page.route("**/sitemap.xml", lambda route: route.fulfill(status=200, content_type="application/xml", body=xml))
-
-
 @pytest.mark.browser
 def test_page_calculator_works_after_instant_navigation(site, server, page):
-    serve_a_sitemap(page, site, server)
+    # The test build's site_url is the test server's address (tests/conftest.py),
+    # so Material's real instant navigation takes over these clicks.
     page.goto(server, wait_until="networkidle")
     page.evaluate("() => { window.__before_click = true; }")
     page.click(f"nav.md-nav--primary a[href$='{PAGE}']")
