@@ -290,6 +290,15 @@ def _plain_log_axis(axis, ticks: list[float]) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
+def _loss_and_norm_axes(ax_loss, ax_norm, zero_loss: float, loss_ticks: list[float], norm_ticks: list[float]) -> None:
+    ax_loss.axhline(zero_loss, color="#777777", linestyle="--", linewidth=1, label="always predicting 0")
+    for ax, ticks, label in ((ax_loss, loss_ticks, "test loss (MSE)"), (ax_norm, norm_ticks, "gradient norm before clipping")):
+        ax.set_yscale("log")
+        _plain_log_axis(ax.yaxis, ticks)
+        ax.set_xlabel("SGD step")
+        ax.set_ylabel(label)
+
+
 def figure_training():
     """Test loss and pre-clipping gradient norm of the four runs, read from the committed results file."""
     data = load("a3_gradient_clipping", "exploding_rnn")["data"]
@@ -306,16 +315,7 @@ def figure_training():
             continue
         ax_loss.plot(run["step"], run["eval_loss"], color=colour, linewidth=1.8, label=label)
         ax_norm.plot(range(1, len(norms) + 1), norms, color=colour, linewidth=0.7)
-    ax_loss.axhline(data["zero_predictor_loss"], color="#777777", linestyle="--", linewidth=1,
-                    label="always predicting 0")
-    ax_loss.set_yscale("log")
-    _plain_log_axis(ax_loss.yaxis, [0.1, 0.2, 0.5, 1, 2, 5])
-    ax_loss.set_xlabel("SGD step")
-    ax_loss.set_ylabel("test loss (MSE)")
-    ax_norm.set_yscale("log")
-    _plain_log_axis(ax_norm.yaxis, [10, 30, 100, 300, 1000])
-    ax_norm.set_xlabel("SGD step")
-    ax_norm.set_ylabel("gradient norm before clipping")
+    _loss_and_norm_axes(ax_loss, ax_norm, data["zero_predictor_loss"], [0.1, 0.2, 0.5, 1, 2, 5], [10, 30, 100, 300, 1000])
     fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False)
     fig.suptitle(f"ReLU RNN over {data['length']} steps, SGD with lr {data['lr']}: clipping the global gradient norm",
                  fontsize=10)
@@ -355,18 +355,9 @@ def figure_spikes():
                  label=f"clip at 1, lr {clipped['lr']:g}")
     ax_loss.plot(small["step"], small["eval_loss"], color=PALETTE[3], linewidth=1.8,
                  label=f"no clipping, lr {small['lr']:.2g}")
-    ax_loss.axhline(data["zero_predictor_loss"], color="#777777", linestyle="--", linewidth=1,
-                    label="always predicting 0")
-    ax_loss.set_yscale("log")
-    _plain_log_axis(ax_loss.yaxis, [0.05, 0.1, 0.2, 0.5, 1, 2])
-    ax_loss.set_xlabel("SGD step")
-    ax_loss.set_ylabel("test loss (MSE)")
     for run, colour in ((clipped, _COLOURS["1.0"]), (small, PALETTE[3])):
         ax_norm.plot(range(1, len(run["pre_clip_norms"]) + 1), run["pre_clip_norms"], color=colour, linewidth=0.7)
-    ax_norm.set_yscale("log")
-    _plain_log_axis(ax_norm.yaxis, [10, 100, 1000, 10000])
-    ax_norm.set_xlabel("SGD step")
-    ax_norm.set_ylabel("gradient norm before clipping")
+    _loss_and_norm_axes(ax_loss, ax_norm, data["zero_predictor_loss"], [0.05, 0.1, 0.2, 0.5, 1, 2], [10, 100, 1000, 10000])
     fig.legend(fontsize=8, loc="outside lower center", ncols=3, frameon=False)
     return fig
 

@@ -137,6 +137,8 @@ def test_experiment_matches_the_committed_results():
     assert runs["1.0"]["eval_loss"][-1] < 0.25 * zero                                 # clipping at 1 learns
     assert runs["0.01"]["eval_loss"][-1] > 3 * runs["1.0"]["eval_loss"][-1]            # too small: slow
     assert runs["0.001"]["eval_loss"][-1] > runs["0.01"]["eval_loss"][-1]              # smaller still: slower
+    assert runs["0.01"]["eval_loss"][-1] < zero < runs["0.01"]["eval_loss"][len(runs["0.01"]["eval_loss"]) // 2]
+    assert runs["0.001"]["eval_loss"][-1] > zero                                      # as the figure's alt text says
     # too small a threshold is a smaller learning rate: lr 0.01 with c = 0.01 is lr 1e-4 with c = 1
     twin = data["lr_1e-4_clip_1"]
     assert twin["clipped_share"] == runs["0.01"]["clipped_share"] == 1.0
