@@ -101,6 +101,30 @@ def on_page_content(html, page, config, files, **kwargs):
 _MD_INCLUDE = re.compile(r'^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+"(?P<file>docs/[^":]+\.md)(?::(?P<section>[\w.-]+))?"[ \t]*$', re.M)
 
 
+_MD_LINK = re.compile(r"(\]\()(?!https?:|mailto:|/)([^)\s]*)(\))")
+
+
+def absolute_links(text: str, source: str) -> str:
+    """Make the relative links of a page's text point from the docs root, so they survive inclusion elsewhere.
+
+    >>> absolute_links("[§1](#receptive-field) ![fig](../figures/a.svg) [x](b.md#y) [w](https://a.b)", "chapters/d.md")
+    '[§1](/chapters/d.md#receptive-field) ![fig](/figures/a.svg) [x](/chapters/b.md#y) [w](https://a.b)'
+    """
+    import posixpath
+
+    base = posixpath.dirname(source)
+
+    def one(m: re.Match[str]) -> str:
+        target = m[2]
+        if target.startswith("#"):
+            return f"{m[1]}/{source}{target}{m[3]}"
+        path, _, frag = target.partition("#")
+        resolved = posixpath.normpath(posixpath.join(base, path)) if path else source
+        return f"{m[1]}/{resolved}{'#' + frag if frag else ''}{m[3]}"
+
+    return _MD_LINK.sub(one, text)
+
+
 def expand_markdown_includes(markdown: str, depth: int = 0) -> str:
     """Include sections of other pages (``--8<-- "docs/x.md:section"``) before facts are rendered.
 
@@ -124,6 +148,7 @@ def expand_markdown_includes(markdown: str, depth: int = 0) -> str:
                 raise PluginError(f"--8<-- names a missing section: {match['file']}:{match['section']}")
             text = text[start.end():end.start()]
         text = re.sub(r"^.*--8<-- \[(?:start|end):[\w.-]+\].*$\n?", "", text, flags=re.M)
+        text = absolute_links(text, match["file"].removeprefix("docs/"))
         text = expand_markdown_includes(text, depth + 1)
         return "\n".join(match["indent"] + line if line else line for line in text.splitlines())
 
