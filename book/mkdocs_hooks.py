@@ -8,7 +8,8 @@
 - ``on_page_markdown``: includes sections of other pages (the printable exam and
   answer key are made of the exam page's and the chapters' own text), then renders facts (``{{ module.key }}``, see ``book/facts.py``).
   An unknown fact stops the build with the page and the name in the message.
-- ``on_page_content``: a chapter's answers (from "The exam answer" on) are wrapped
+- ``on_page_content``: every page ends with when and with which versions its
+  code was last verified (``book/verified.py``, written by the test run); a chapter's answers (from "The exam answer" on) are wrapped
   for exam mode; notebook pages get links to download the notebook
   as ``.ipynb`` (converted with jupytext at build time) and as its ``.py`` source.
 - ``on_post_page``: notebook pages come from nbconvert with a MathJax loader and a
@@ -78,7 +79,10 @@ def wrap_answers(html: str) -> str:
 
 
 def on_page_content(html, page, config, files, **kwargs):
-    """Chapters: wrap the answers for exam mode. Notebooks: links to download them."""
+    """Every page: the verification stamp. Chapters: answers wrapped for exam mode. Notebooks: download links."""
+    from book.verified import stamp
+
+    html = html + stamp()
     if page.file.src_uri.startswith("chapters/"):
         return wrap_answers(html)
     if not _is_notebook(page):

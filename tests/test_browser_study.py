@@ -100,3 +100,23 @@ def test_without_javascript_the_answers_are_simply_shown(browser, server):
     assert page.locator(".book-reveal").count() == 0
     assert page.locator("h2#the-exam-answer").is_visible()
     ctx.close()
+
+
+def test_b3_self_checks_read_shapes_with_the_batch_symbol(server, context):
+    page = context.new_page()
+    page.goto(server + "chapters/b3-cnn-shapes/", wait_until="networkidle")
+    conv = lookup("b3_shape_tracer", "conv_shape")           # e.g. "b × 5 × 26 × 26"
+    msg, state = _check(page, "check-b3-conv", conv)
+    assert "is-right" in state, msg
+    msg, state = _check(page, "check-b3-conv", "(" + conv.replace(" × ", ", ") + ")")
+    assert "is-right" in state, msg
+    msg, state = _check(page, "check-b3-conv", lookup("b3_shape_tracer", "no_batch"))
+    assert "is-wrong" in state and "batch" in msg
+    msg, state = _check(page, "check-b3-conv", lookup("b3_shape_tracer", "channels_last"))
+    assert "is-wrong" in state and "channels-first" in msg
+    msg, state = _check(page, "check-b3-flat", f"b × {lookup('b3_shape_tracer', 'missing_channels')}")
+    assert "is-wrong" in state and "factor is missing" in msg
+    msg, state = _check(page, "check-b3-pool", lookup("b3_shape_tracer", "pool_shape"))
+    assert "is-right" in state, msg
+    msg, state = _check(page, "check-b3-pool", "b 5 13 13")
+    assert "is-invalid" in state and "commas" in msg

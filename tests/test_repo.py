@@ -23,8 +23,20 @@ def test_readme_states_the_two_commands_and_ci_runs_the_test_one():
     first_screen = "\n".join(readme.splitlines()[:40])
     assert "make serve" in first_screen and "make test" in first_screen
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"^exec make test$", ci, re.M)
+    assert re.search(r"^make test$", ci, re.M)
     assert "CI=true" in ci and "NOTEBOOK_CACHE=false" in ci
+
+
+def test_the_deploy_workflow_runs_the_same_make_targets_as_ci():
+    """A green .ci/run here means the same steps pass in the GitHub Pages workflow."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = [s.get("run", "").strip() for s in workflow["jobs"]["build"]["steps"] if "run" in s]
+    ci = [l.strip() for l in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if l.strip().startswith("make ")]
+    assert steps == ci == ["make test", "make site"], (steps, ci)
+    assert workflow["jobs"]["build"]["env"]["CI"] == "true"
+    uses = [s.get("uses", "") for s in workflow["jobs"]["build"]["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
 
 
 def test_every_requirement_is_pinned():

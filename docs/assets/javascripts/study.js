@@ -121,8 +121,18 @@
     message.className = "self-check__message";
     message.setAttribute("role", "status");
     message.setAttribute("aria-live", "polite");
+    // Hints are keyed by a wrong answer in any accepted spelling; normalise the keys.
     var hints = {};
-    try { hints = JSON.parse(box.dataset.hints || "{}"); } catch (e) { hints = {}; }
+    try {
+      var given = JSON.parse(box.dataset.hints || "{}");
+      Object.keys(given).forEach(function (key) {
+        var norm = parseAnswer(box.dataset.kind, key);
+        if (norm.value) hints[norm.value] = given[key];
+        else console.error("self-check " + box.id + ": hint key " + JSON.stringify(key) + " is not a valid answer");
+      });
+    } catch (e) {
+      console.error("self-check " + box.id + ": data-hints is not valid JSON");
+    }
 
     function check() {
       var parsed = parseAnswer(box.dataset.kind, input.value);
