@@ -178,18 +178,29 @@ def fix_notebook_toc(html: str) -> str:
 
     mkdocs-jupyter builds the TOC from the Markdown source with its own slugs,
     which drop inline code ("of an `RNNCell`" -> "...-of-an"), while nbconvert's
-    heading ids keep it ("...-of-an-rnncell"). A TOC link whose id is missing is
-    sent to the one heading id that starts with it.
+    heading ids keep it ("...-of-an-rnncell"). Each heading's id is therefore also
+    reachable by the slug of its text without code, and TOC links use that.
 
-    >>> fix_notebook_toc('<a href="#intro-to"></a><h1 id="intro-to-rnncell">')
-    '<a href="#intro-to-rnncell"></a><h1 id="intro-to-rnncell">'
+    >>> fix_notebook_toc('<a href="#intro-and-more"></a><h1 id="intro-sign-and-more">Intro <code>sign</code> and more</h1>')
+    '<a href="#intro-sign-and-more"></a><h1 id="intro-sign-and-more">Intro <code>sign</code> and more</h1>'
+    >>> fix_notebook_toc('<a href="#intro-to"></a><h1 id="intro-to-rnncell">Intro to <code>RNNCell</code></h1>')
+    '<a href="#intro-to-rnncell"></a><h1 id="intro-to-rnncell">Intro to <code>RNNCell</code></h1>'
     """
+    from markdown.extensions.toc import slugify
+
     ids = set(re.findall(r'\sid="([^"]+)"', html))
+    by_slug: dict[str, str] = {}
+    for real, inner in re.findall(r'<h[1-6][^>]*\sid="([^"]+)"[^>]*>(.*?)</h[1-6]>', html, re.S):
+        text = re.sub(r"<code>.*?</code>", " ", inner, flags=re.S)
+        text = re.sub(r"<[^>]+>", "", text)
+        by_slug.setdefault(slugify(text.replace("¶", ""), "-"), real)
 
     def one(match: re.Match[str]) -> str:
         target = match[1]
         if target in ids:
             return match[0]
+        if target in by_slug:
+            return f'href="#{by_slug[target]}"'
         candidates = [i for i in ids if i.startswith(target + "-")]
         return f'href="#{candidates[0]}"' if len(candidates) == 1 else match[0]
 
