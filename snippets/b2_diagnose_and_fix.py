@@ -319,9 +319,11 @@ def figure_regularisation_dial():
 def facts() -> dict[str, object]:
     """The numbers chapter B2 prints about the recipe (committed results)."""
     d = _recipe()
+    task = load_task()
     out: dict[str, object] = {
-        "n_train_pool": TRAIN_POOL,
-        "n_val": 1797 - TRAIN_POOL,
+        "n_images": len(task["x_train"]) + len(task["x_val"]),
+        "n_train_pool": len(task["x_train"]),
+        "n_val": len(task["x_val"]),
         "steps": d["steps"],
         "batch": d["batch"],
         "lr": f"{d['lr']:g}",

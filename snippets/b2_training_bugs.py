@@ -21,8 +21,8 @@ from snippets.training import fit, set_seed
 #: The validation loss a working run must reach (log 10 ≈ 2.30 is chance level).
 THRESHOLD = 0.3
 
-#: The shared budget of every run: plain SGD, this learning rate, mini-batches, steps.
-LR, BATCH, STEPS = 0.1, 64, 300
+#: The shared budget of every run: plain SGD, this learning rate, mini-batches, steps; the hidden width.
+LR, BATCH, STEPS, HIDDEN = 0.1, 64, 300, 32
 
 
 # --8<-- [start:no_zero_grad]
@@ -53,7 +53,8 @@ def never_zeroed() -> Callable[[nn.Module], None]:
 
 # --8<-- [start:pairs]
 def run(bug: str | None = None, seed: int = 0, steps: int = STEPS) -> dict[str, float]:
-    """Train ``mlp((32,))`` with SGD, optionally with one bug; return the final validation loss.
+    """Train ``mlp((32,))`` with SGD, optionally with one bug; return the final validation loss
+    and the number of dead hidden units.
 
     bug: None (the fixed run), "no zero_grad", "learning rate x100",
     "unnormalised inputs" or "labels shuffled". A run whose loss becomes
@@ -72,14 +73,26 @@ def run(bug: str | None = None, seed: int = 0, steps: int = STEPS) -> dict[str, 
         y = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(seed + 1))]
     lr = LR * 100 if bug == "learning rate x100" else LR
     set_seed(seed)
-    model = mlp((32,))
+    model = mlp((HIDDEN,))
     with one_thread():
         history = fit(model, (x, y), nn.functional.cross_entropy, steps=steps, batch_size=BATCH, seed=seed,
                       optimizer=torch.optim.SGD(model.parameters(), lr=lr),
                       evaluate=(task["x_val"], task["y_val"]), eval_every=steps,
                       before_step=never_zeroed() if bug == "no zero_grad" else None)
     finite = lambda v: v if math.isfinite(v) else None  # noqa: E731
-    return {"val_loss": finite(history.eval_loss[-1]), "diverged": history.diverged, "steps": history.step[-1]}
+    return {"val_loss": finite(history.eval_loss[-1]), "diverged": history.diverged, "steps": history.step[-1],
+            "dead_units": dead_units(model, x)}
+
+
+def dead_units(model: nn.Sequential, x: torch.Tensor) -> int:
+    """Hidden units of the first layer that output 0 for every input in x: "dead" ReLUs, which no longer learn.
+
+    >>> net = mlp((4,)); _ = nn.init.constant_(net[0].bias, -1e6)
+    >>> dead_units(net, torch.randn(10, 64))
+    4
+    """
+    with torch.no_grad():
+        return int((torch.relu(model[0](x)).amax(dim=0) == 0).sum())
 
 
 BUGS = (None, "no zero_grad", "learning rate x100", "unnormalised inputs", "labels shuffled")
@@ -97,7 +110,7 @@ def facts() -> dict[str, object]:
     from snippets.results import load
 
     d = load("b2_training_bugs", "bugs")["data"]
-    out: dict[str, object] = {"threshold": d["threshold"], "lr": d["lr"], "lr_x100": d["lr"] * 100,
+    out: dict[str, object] = {"threshold": d["threshold"], "lr": d["lr"], "lr_x100": d["lr"] * 100, "hidden": HIDDEN,
                               "steps": d["steps"], "batch": d["batch"]}
     names = {"None": "fixed", "no zero_grad": "no_zero_grad", "learning rate x100": "high_lr",
              "unnormalised inputs": "raw_inputs", "labels shuffled": "shuffled"}
@@ -105,4 +118,5 @@ def facts() -> dict[str, object]:
         r = d["runs"][bug]
         out[f"{key}_val_loss"] = "diverged" if r["val_loss"] is None else f"{r['val_loss']:.2f}"
         out[f"{key}_steps"] = r["steps"]
+        out[f"{key}_dead_units"] = r["dead_units"]
     return out

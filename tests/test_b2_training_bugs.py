@@ -45,6 +45,12 @@ def test_committed_runs_agree_with_the_code(fixed):
     assert f["high_lr_val_loss"] == "diverged" and f["lr_x100"] == 100 * f["lr"]
 
 
+def test_unnormalised_inputs_kill_the_relus(fixed):
+    raw = COMMITTED["unnormalised inputs"]
+    assert raw["dead_units"] >= 24 and fixed["dead_units"] <= 2
+    assert run("unnormalised inputs")["dead_units"] == raw["dead_units"]
+
+
 def test_shuffled_labels_still_pass_the_tiny_batch_check():
     """Why the recipe needs the validation error too: memorising 16 random labels is easy."""
     from snippets.b2_diagnose_and_fix import overfit_tiny_batch
