@@ -10,6 +10,8 @@ chapter B2, tested by tests/test_b2_depth_residual.py.
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -152,8 +154,8 @@ def figure_depth_training():
         colour, ls = STYLES[name]
         r = runs[name]
         ax.plot(r["step"], r["train_loss"], color=colour, linestyle=ls, linewidth=2, label=name)
-    ax.axhline(2.302585, color="#777777", linewidth=1, linestyle=":")
-    ax.annotate("log 10: chance", (300, 2.302585), xytext=(0, 3), textcoords="offset points", ha="right", fontsize=8)
+    ax.axhline(math.log(10), color="#777777", linewidth=1, linestyle=":")
+    ax.annotate("log 10: chance", (STEPS, math.log(10)), xytext=(0, 3), textcoords="offset points", ha="right", fontsize=8)
     ax.set_yscale("log")
     ax.set_ylim(3e-3, 300)
     ax.set_xlabel("step")
