@@ -358,7 +358,7 @@ def facts() -> dict[str, object]:
         "bern_qp": f_qp,
         "bern_ce": cross_entropy(half, ninety),
         "bern_h": entropy(half),
-        "inf_pq": "∞" if math.isinf(inf_pq) else f"{inf_pq:.3f}",
+        "inf_pq": r"\infty" if math.isinf(inf_pq) else f"{inf_pq:.3f}",  # used inside $…$
         "inf_qp": inf_qp,
         "mirror_pq": mirror[0],
         "mirror_qp": mirror[1],
