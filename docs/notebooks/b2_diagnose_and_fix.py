@@ -1,0 +1,66 @@
+# %% [markdown]
+# # B2 · Run it yourself: diagnose, then fix
+#
+# This notebook is executed every time the book is built, so every output below
+# is real. It uses the same code as the chapter, from `snippets/b2_diagnose_and_fix.py`,
+# `snippets/b2_training_bugs.py` and `snippets/b2_depth_residual.py`, with shorter
+# runs than the chapter's experiments.
+# To run it yourself: `make install`, then open it with Jupyter
+# (`jupytext --to notebook docs/notebooks/b2_diagnose_and_fix.py` makes an `.ipynb`).
+
+# %%
+import math
+
+import torch
+
+from snippets.b2_depth_residual import deep_net, gradient_norms
+from snippets.b2_diagnose_and_fix import fit_verdict, load_task, loss_at_init, mlp, overfit_tiny_batch, train_config
+from snippets.b2_training_bugs import THRESHOLD, run
+
+task = load_task()
+raw = load_task(normalise=False)
+torch.manual_seed(0)
+print(f"log 10 = {math.log(10):.3f}")
+print(f"loss at init, normalised inputs: {loss_at_init(mlp((32,)), task['x_train'], task['y_train']):.3f}")
+torch.manual_seed(0)
+print(f"loss at init, raw pixels 0..16:  {loss_at_init(mlp((32,)), raw['x_train'], raw['y_train']):.3f}")
+
+# %% [markdown]
+# Overfit a tiny batch: a correct pipeline memorises 16 images.
+
+# %%
+torch.manual_seed(0)
+print(f"loss on 16 images after 200 steps: {overfit_tiny_batch(mlp((32,)), task['x_train'], task['y_train']):.2e}")
+
+# %% [markdown]
+# Training against validation error, for three of the chapter's configurations
+# (150 steps instead of 400):
+
+# %%
+for name, widths, n in [("too simple", (2,), 1200), ("well sized", (32,), 1200), ("oversized, little data", (256, 256), 100)]:
+    r = train_config(widths, n, steps=150, task=task)
+    print(f"{name:24s} train error {r['train_error']:6.1%}   val error {r['val_error']:6.1%}   "
+          f"-> {fit_verdict(r['train_error'], r['val_error'])}")
+
+# %% [markdown]
+# One "debug this" pair: labels shuffled apart from the images, against the fixed run.
+
+# %%
+for bug in (None, "labels shuffled"):
+    r = run(bug, steps=150)
+    print(f"{str(bug):16s} validation loss {r['val_loss']:.3f}  (threshold {THRESHOLD})")
+
+# %% [markdown]
+# Depth: the gradient that reaches the first and the last layer of a 32-layer
+# network at initialisation, plain and residual.
+
+# %%
+x, y = task["x_train"][:256], task["y_train"][:256]
+for residual in (False, True):
+    torch.manual_seed(0)
+    g = gradient_norms(deep_net(30, residual=residual), x, y)
+    print(f"{'residual' if residual else 'plain   '}: first layer {g[0]:.1e}, last layer {g[-1]:.1e}")
+
+# %% [markdown]
+# Try it: give `train_config` more images (`n`) or a `weight_decay`, or train
+# `deep_net(30, residual=True, norm=True)` with `snippets.training.fit`.
