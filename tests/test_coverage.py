@@ -104,3 +104,14 @@ def test_every_chapter_has_a_tested_snippet():
 def test_every_notebook_imports_the_books_code():
     for nb in (DOCS / "notebooks").glob("*.py"):
         assert re.search(r"^from snippets\.\w+ import|^import snippets", nb.read_text(encoding="utf-8"), re.M), nb.name
+
+
+def test_every_chapter_answer_is_marked_and_in_the_answer_key():
+    """The printable key is made of the chapters' own answers: none may be left out."""
+    key = (DOCS / "print" / "answer-key.md").read_text(encoding="utf-8")
+    exam = (DOCS / "exam.md").read_text(encoding="utf-8")
+    for chapter in sorted((DOCS / "chapters").glob("*.md")):
+        text = chapter.read_text(encoding="utf-8")
+        assert "--8<-- [start:answer]" in text and "--8<-- [end:answer]" in text, chapter.name
+        assert f'--8<-- "docs/chapters/{chapter.name}:answer"' in key, f"{chapter.name} is missing from the answer key"
+        assert f"(/chapters/{chapter.name})" in exam, f"the exam paper does not link {chapter.name}"
