@@ -41,7 +41,7 @@ __all__ = ["FactError", "FACT_RE", "lookup", "render", "substitute", "used_facts
 
 #: ``{{ module.key }}`` or ``{{ module.key | fmt }}``; a leading backslash escapes it.
 FACT_RE = re.compile(
-    r"(?P<escape>\\?)\{\{\s*(?P<module>[a-z_][a-z0-9_]*)\.(?P<key>[a-z_][a-z0-9_]*)"
+    r"(?P<escape>\\?)\{\{\s*(?P<module>[A-Za-z_][A-Za-z0-9_]*)\.(?P<key>[A-Za-z_][A-Za-z0-9_]*)"
     r"\s*(?:\|\s*(?P<fmt>[^}\s][^}]*?)\s*)?\}\}"
 )
 
@@ -161,7 +161,13 @@ def substitute(markdown: str, where: str = "page") -> str:
         except FactError as exc:
             raise FactError(f"{where}: {exc}") from None
 
-    return FACT_RE.sub(one, markdown)
+    out = FACT_RE.sub(one, markdown)
+    # Anything still shaped like a fact is a typo the pattern did not take
+    # (e.g. "{{ module }}" or "{{ module.key | }}"): stop rather than print it.
+    left = [m for m in re.finditer(r"(\\?)\{\{[^{}\n]*\}\}", markdown) if not m[1] and not FACT_RE.fullmatch(m[0])]
+    if left:
+        raise FactError(f"{where}: not a fact: {left[0][0]!r} (write {{{{ module.key }}}} or {{{{ module.key | fmt }}}})")
+    return out
 
 
 def used_facts(markdown: str) -> list[tuple[str, str, str | None]]:

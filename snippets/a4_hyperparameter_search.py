@@ -17,7 +17,6 @@ Shown in chapter A4, tested by tests/test_a4_hyperparameter_search.py.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 
@@ -26,6 +25,7 @@ import torch
 
 from snippets.plotting import PALETTE, new_figure
 from snippets.results import load
+from snippets.training import torch_threads
 
 MODULE = "a4_hyperparameter_search"
 
@@ -210,17 +210,6 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
     return load_digits(return_X_y=True)
 
 
-@contextlib.contextmanager
-def _one_thread():
-    """Small matrices run faster on one thread than on several (and much faster on a busy machine)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 # --8<-- [start:tiny_model]
 def digits_split(seed: int, n_train: int = 300, n_val: int = 100):
     """scikit-learn's 8×8 digits (1797 images, shipped with the library), split at random.
@@ -341,7 +330,7 @@ def experiment_selection(n_configurations: int = 128, repeats: int = 10, orders:
         (xt, yt), (xv, yv), (xs, ys) = digits_split(seed=r, n_train=n_train, n_val=n_val)
         rng = np.random.default_rng(1000 + r)
         val, test = np.empty(n_configurations), np.empty(n_configurations)
-        with _one_thread():
+        with torch_threads(1):
             for i in range(n_configurations):
                 predict = random_feature_classifier(xt, yt, **sample_configuration(rng))
                 val[i] = (predict(xv) == yv).double().mean().item()

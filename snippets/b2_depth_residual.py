@@ -15,7 +15,8 @@ import math
 import torch
 from torch import nn
 
-from snippets.b2_diagnose_and_fix import load_task, one_thread
+from snippets.b2_diagnose_and_fix import load_task
+from snippets.training import torch_threads
 from snippets.plotting import PALETTE, new_figure
 from snippets.training import fit, set_seed
 
@@ -115,7 +116,7 @@ def train_network(blocks: int, residual: bool, norm: bool, he_init: bool, seed: 
     grads = gradient_norms(model, x[:256], y[:256])
     with torch.no_grad():
         init_loss = nn.functional.cross_entropy(model(x), y).item()
-    with one_thread():
+    with torch_threads(1):
         history = fit(model, (x, y), nn.functional.cross_entropy, steps=steps, batch_size=BATCH, seed=seed,
                       optimizer=torch.optim.Adam(model.parameters(), lr=LR), evaluate=(x, y), eval_every=EVAL_EVERY)
     model.eval()

@@ -16,7 +16,6 @@ oversized network. Shown in chapter B2, tested by tests/test_b2_diagnose_and_fix
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Iterator, Sequence
 
@@ -24,7 +23,7 @@ import torch
 from torch import nn
 
 from snippets.plotting import PALETTE, new_figure
-from snippets.training import fit, set_seed
+from snippets.training import fit, set_seed, torch_threads
 
 #: Images kept for training (the rest, 597, are the validation set), after one fixed shuffle.
 TRAIN_POOL = 1200
@@ -46,22 +45,6 @@ SIZES = (100, 200, 400, 800, TRAIN_POOL)
 
 #: Weight decays of the "regularisation dial" sweep, for the oversized network on 100 examples.
 DECAYS = (0.0, 1e-3, 1e-2, 1e-1)
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one CPU thread inside the block (small networks: faster, and no contention).
-
-    >>> with one_thread():
-    ...     torch.get_num_threads()
-    1
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 # --8<-- [start:data]
@@ -140,7 +123,7 @@ def overfit_tiny_batch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, n: in
     >>> overfit_tiny_batch(mlp((32,)), d["x_train"], d["y_train"]) < 0.01
     True
     """
-    with one_thread():
+    with torch_threads(1):
         history = fit(model, (x[:n], y[:n]), nn.functional.cross_entropy, steps=steps,
                       optimizer=torch.optim.Adam(model.parameters(), lr=lr), eval_every=steps)
     return history.eval_loss[-1]
@@ -195,7 +178,7 @@ def train_config(widths: Sequence[int], n_train: int, weight_decay: float = 0.0,
     x, y = task["x_train"][:n_train], task["y_train"][:n_train]
     set_seed(seed)
     model = mlp(widths)
-    with one_thread():
+    with torch_threads(1):
         history = fit(model, (x, y), nn.functional.cross_entropy, steps=steps, batch_size=BATCH, seed=seed,
                       optimizer=torch.optim.Adam(model.parameters(), lr=LR, weight_decay=weight_decay),
                       evaluate=(task["x_val"], task["y_val"]), eval_every=EVAL_EVERY)

@@ -15,7 +15,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from snippets.b2_diagnose_and_fix import load_task, mlp, one_thread
+from snippets.b2_diagnose_and_fix import load_task, mlp
+from snippets.training import torch_threads
 from snippets.training import fit, set_seed
 
 #: The validation loss a working run must reach (log 10 ≈ 2.30 is chance level).
@@ -74,7 +75,7 @@ def run(bug: str | None = None, seed: int = 0, steps: int = STEPS) -> dict[str, 
     lr = LR * 100 if bug == "learning rate x100" else LR
     set_seed(seed)
     model = mlp((HIDDEN,))
-    with one_thread():
+    with torch_threads(1):
         history = fit(model, (x, y), nn.functional.cross_entropy, steps=steps, batch_size=BATCH, seed=seed,
                       optimizer=torch.optim.SGD(model.parameters(), lr=lr),
                       evaluate=(task["x_val"], task["y_val"]), eval_every=steps,

@@ -15,7 +15,6 @@ A configuration uses the calculator's own field names::
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import random
 import warnings
@@ -24,6 +23,7 @@ import torch
 from torch import nn
 
 from snippets.b3_shape_tracer import DUMMY_BATCH
+from snippets.training import torch_threads
 
 #: Every layer type the calculator offers, with its fields (the JavaScript's LAYER_TYPES).
 FIELDS = {
@@ -34,17 +34,6 @@ FIELDS = {
     "Flatten": (),
     "Linear": ("in_features", "out_features", "bias"),
 }
-
-
-@contextlib.contextmanager
-def _one_thread():
-    """Tiny layers run fastest on one thread (and do not fight other processes for cores)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 # --8<-- [start:build]
@@ -91,7 +80,7 @@ def torch_outcome(config: dict, batch: int = DUMMY_BATCH) -> list[dict]:
     size = config["input"]
     x = torch.zeros(batch, size["channels"], size["height"], size["width"])
     out = []
-    with _one_thread(), torch.no_grad(), warnings.catch_warnings():
+    with torch_threads(1), torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. "Initializing zero-element tensors is a no-op"
         for spec in config["layers"]:
             try:
@@ -171,7 +160,7 @@ def random_stacks(n: int = 200, seed: int = 0, keep_error: float = 0.15) -> list
     """
     rng = random.Random(seed)
     stacks = []
-    with _one_thread(), torch.no_grad(), warnings.catch_warnings():
+    with torch_threads(1), torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(n):
             size = {"channels": rng.randint(1, 4), "height": rng.randint(4, 32), "width": rng.randint(4, 32)}

@@ -19,15 +19,13 @@ a permutation of its first layer's columns, so it learns exactly as well.
 
 from __future__ import annotations
 
-import contextlib
-
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from snippets.d_receptive_field import receptive_fields, show_image
 from snippets.plotting import PALETTE, new_figure
-from snippets.training import fit, set_seed
+from snippets.training import fit, set_seed, torch_threads
 
 SIZE, GAPS, LENGTH, NOISE = 12, (3, 5), 4, 0.3
 
@@ -109,22 +107,6 @@ def for_permuted_pixels(model: nn.Sequential, perm: torch.Tensor) -> nn.Sequenti
 # --8<-- [end:models]
 
 
-@contextlib.contextmanager
-def one_thread():
-    """Run torch on one thread inside the block, then restore the previous setting.
-
-    The models are tiny: on a shared machine, several threads mostly wait for each
-    other (here a run took 8 times longer on two threads than on one), and one
-    thread makes the numbers independent of the machine's core count.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 # --8<-- [start:experiment]
 def train_and_test(make, permuted: bool, *, steps: int, n_train: int, seed: int) -> dict[str, float]:
     """Train one fresh model (``make()``) on the two-bars task, return train and test accuracy."""
@@ -137,7 +119,7 @@ def train_and_test(make, permuted: bool, *, steps: int, n_train: int, seed: int)
         x, x_test = permute_pixels(x, perm), permute_pixels(x_test, perm)
         if isinstance(model[1], nn.Linear):  # the MLP: same initial function, columns permuted
             model = for_permuted_pixels(model, perm)
-    with one_thread():
+    with torch_threads(1):
         history = fit(model, (x, y), F.cross_entropy, steps=steps, batch_size=64, seed=seed,
                       optimizer=torch.optim.Adam(model.parameters(), lr=3e-3),
                       evaluate=(x_test, y_test), eval_every=steps)

@@ -20,7 +20,8 @@ from snippets.b2_depth_residual import (
     multiply_adds,
     train_network,
 )
-from snippets.b2_diagnose_and_fix import load_task, one_thread
+from snippets.b2_diagnose_and_fix import load_task
+from snippets.training import torch_threads
 from snippets.results import load
 
 DEPTH = load("b2_depth_residual", "depth")["data"]
@@ -29,7 +30,7 @@ DEPTH = load("b2_depth_residual", "depth")["data"]
 @pytest.fixture(autouse=True)
 def _one_thread():
     """Small networks run faster on one thread, and do not fight other processes for cores."""
-    with one_thread():
+    with torch_threads(1):
         yield
 
 

@@ -20,7 +20,6 @@ from snippets.b2_diagnose_and_fix import (
     loss_at_init,
     mean_over_seeds,
     mlp,
-    one_thread,
     overfit_tiny_batch,
     train_config,
 )
@@ -32,7 +31,7 @@ RECIPE = load("b2_diagnose_and_fix", "recipe")["data"]
 @pytest.fixture(autouse=True)
 def _one_thread():
     """Small networks run faster on one thread, and do not fight other processes for cores."""
-    with one_thread():
+    with torch_threads(1):
         yield
 
 
@@ -81,13 +80,6 @@ def test_fit_verdict_rejects_errors_that_are_not_fractions(bad):
 def test_mlp_rejects_bad_widths(widths):
     with pytest.raises(ValueError, match="widths"):
         mlp(widths)
-
-
-def test_one_thread_restores_the_setting():
-    before = torch.get_num_threads()
-    with one_thread():
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
 
 
 @pytest.mark.parametrize("name", ["too simple", "oversized, little data"])

@@ -6,7 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from snippets.b2_diagnose_and_fix import load_task, mlp, one_thread
+from snippets.b2_diagnose_and_fix import load_task, mlp
+from snippets.training import torch_threads
 from snippets.b2_training_bugs import BUGS, THRESHOLD, facts, never_zeroed, run
 from snippets.results import load
 
@@ -16,7 +17,7 @@ COMMITTED = load("b2_training_bugs", "bugs")["data"]["runs"]
 @pytest.fixture(autouse=True)
 def _one_thread():
     """Small networks run faster on one thread, and do not fight other processes for cores."""
-    with one_thread():
+    with torch_threads(1):
         yield
 
 

@@ -80,3 +80,10 @@ def test_floats_need_a_format():
     with pytest.raises(FactError, match="give it a format"):
         render(0.1 + 0.2)
     assert render(0.1 + 0.2, ".2f") == "0.30"
+
+
+@pytest.mark.parametrize("text", ["{{ env }}", "{{ env.python | }}", "{{ a2_rnncell_parameters.Total }}"])
+def test_anything_shaped_like_a_fact_that_is_not_one_stops_the_build(text):
+    """A typo (a missing key, an empty format, a wrong case) is an error, never printed as is."""
+    with pytest.raises(FactError):
+        substitute(f"before {text} after")
