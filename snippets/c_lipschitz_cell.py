@@ -244,6 +244,11 @@ def figure_state_growth(n: int = 64, steps: int = 60):
     return fig
 
 
+def _mantissa_exponent(value: float) -> tuple[float, int]:
+    exponent = math.floor(math.log10(value))
+    return value / 10 ** exponent, exponent
+
+
 def facts() -> dict[str, object]:
     """The numbers chapter C prints about the exam's module."""
     n, steps = 64, 60
@@ -254,7 +259,7 @@ def facts() -> dict[str, object]:
         "demo_hidden": n,
         "demo_steps": steps,
         "randn_overflow_step": first_overflow(randn_norms),
-        "randn_norm_step10": f"{randn_norms[9]:.2e}",
+        "randn_norm_step10_tex": "{:.2f} \\times 10^{{{}}}".format(*_mantissa_exponent(randn_norms[9])),
         "randn_radius": f"{torch.linalg.eigvals(torch.randn(n, n, generator=torch.Generator().manual_seed(0))).abs().max().item():.1f}",
         "eye_norm_final": f"{eye_norms[-1]:.0f}",
         "cell_params": sum(p.numel() for p in cell.parameters()),

@@ -388,10 +388,10 @@ def facts() -> dict[str, object]:
     small = jacobian_norms("lipschitz", MAX_LENGTH, eps=0.01)
     return {
         "init_n": n, "init_std": f"{init_std:g}", "init_entry_std": f"{init_std / n:.3f}",
-        "init_M_norm": f"{torch.linalg.matrix_norm(M, 2).item():.2f}",
+        "init_m_norm": f"{torch.linalg.matrix_norm(M, 2).item():.2f}",
         "init_sym_max": f"{symmetric_part_max_eig(M, beta, gamma):.2f}",
         "init_max_re": f"{torch.linalg.eigvals(A).real.max().item():.2f}",
-        "init_A_norm": f"{torch.linalg.matrix_norm(A, 2).item():.2f}",
+        "init_a_norm": f"{torch.linalg.matrix_norm(A, 2).item():.2f}",
         "init_step_norm": f"{torch.linalg.matrix_norm(step, 2).item():.3f}",
         "init_step_radius": f"{torch.linalg.eigvals(step).abs().max().item():.3f}",
         "ges_mu": f"{ges['mu']:.2f}", "ges_gamma": f"{ges['gamma_A']:.2f}",
