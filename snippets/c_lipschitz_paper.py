@@ -1,0 +1,406 @@
+"""C — the paper's model: the Lipschitz RNN of Erichson et al. (ICLR 2021).
+
+The continuous-time system is
+
+    h'(t) = A_β h + tanh(W_β h + U x(t) + b),
+    A_β = (1-β)(M_A + M_Aᵀ) + β(M_A - M_Aᵀ) - γ_A I     (W_β likewise, with M_W, γ_W).
+
+This file builds A_β and W_β, discretises the system (forward Euler and the
+explicit midpoint rule), maps the Euler step onto the exam's equation, and
+checks the stability statements the chapter derives: the one-step Jacobian, the
+Lipschitz bound ‖A‖ + ‖W‖, and a sufficient condition for global exponential
+stability of the continuous system. Shown in chapter C, tested by
+tests/test_c_lipschitz_paper.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from snippets.c_lipschitz_cell import LipschitzRNNCell
+from snippets.plotting import PALETTE, new_figure
+
+
+@contextlib.contextmanager
+def single_thread():
+    """Run the block on one CPU thread, then restore the thread count.
+
+    Small matrices gain nothing from threads, and on a shared machine extra
+    threads wait on each other.
+
+    >>> with single_thread():
+    ...     torch.get_num_threads()
+    1
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+# --8<-- [start:construction]
+def lipschitz_matrix(M: torch.Tensor, beta: float, gamma: float) -> torch.Tensor:
+    """(1-β)(M + Mᵀ) + β(M - Mᵀ) - γI: a symmetric part, a skew-symmetric part and a shift.
+
+    β = 1 keeps only the skew part (eigenvalues on the line Re λ = -γ);
+    β = 0 keeps only the symmetric part (real eigenvalues).
+
+    >>> M = torch.tensor([[0.0, 1.0], [0.0, 0.0]])
+    >>> lipschitz_matrix(M, beta=1.0, gamma=0.5)
+    tensor([[-0.5000,  1.0000],
+            [-1.0000, -0.5000]])
+    >>> torch.linalg.eigvals(lipschitz_matrix(M, beta=1.0, gamma=0.5))
+    tensor([-0.5000+1.j, -0.5000-1.j])
+    """
+    if not 0.0 <= beta <= 1.0:
+        raise ValueError(f"beta must be in [0, 1], got {beta}")
+    if M.dim() != 2 or M.shape[0] != M.shape[1]:
+        raise ValueError(f"M must be a square matrix (n, n), got {tuple(M.shape)}")
+    eye = torch.eye(M.shape[0], dtype=M.dtype, device=M.device)
+    return (1 - beta) * (M + M.T) + beta * (M - M.T) - gamma * eye
+
+
+def symmetric_part_max_eig(M: torch.Tensor, beta: float, gamma: float) -> float:
+    """λ_max of the symmetric part of A_β, which is (1-β)(M + Mᵀ) - γI.
+
+    >>> M = torch.tensor([[1.0, 2.0], [0.0, 1.0]])
+    >>> symmetric_part_max_eig(M, beta=0.5, gamma=0.1)   # (1-0.5)·λmax([[2,2],[2,2]]) - 0.1
+    1.9
+    """
+    sym = (1 - beta) * (M + M.T)
+    return round(torch.linalg.eigvalsh(sym).max().item() - gamma, 12)
+# --8<-- [end:construction]
+
+
+# --8<-- [start:init]
+def paper_code_init(n: int, init_std: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """An (n, n) matrix with entries N(0, (init_std / n)²), as the official code draws M_A and M_W.
+
+    The standard deviation falls like 1/n (not 1/sqrt(n)), so ‖M‖ ≈ 2·init_std/sqrt(n).
+
+    >>> M = paper_code_init(256, init_std=8.0, generator=torch.Generator().manual_seed(0))
+    >>> round(M.std().item(), 3), 8.0 / 256
+    (0.031, 0.03125)
+    """
+    return torch.randn(n, n, generator=generator) * (init_std / n)
+# --8<-- [end:init]
+
+
+# --8<-- [start:model]
+class LipschitzCell(nn.Module):
+    """The paper's recurrent unit, discretised with step ε.
+
+    h' = A_β h + tanh(W_β h + U x + b); ``scheme="euler"``: h + ε f(h);
+    ``scheme="midpoint"`` (explicit midpoint rule, second order):
+    h + ε f(h + (ε/2) f(h)), the input held fixed over the step.
+    Parameters: M_A, M_W (hidden, hidden), U (hidden, input), b (hidden,).
+
+    >>> _ = torch.manual_seed(0)
+    >>> cell = LipschitzCell(3, 5, beta=0.75, gamma=1e-3, eps=0.1)
+    >>> cell(torch.randn(2, 3)).shape
+    torch.Size([2, 5])
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, *, beta: float = 0.75, gamma: float = 1e-3,
+                 eps: float = 0.1, init_std: float = 4.0, scheme: str = "euler"):
+        super().__init__()
+        if scheme not in ("euler", "midpoint"):
+            raise ValueError(f"scheme must be 'euler' or 'midpoint', got {scheme!r}")
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps}")
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.beta, self.gamma, self.eps, self.scheme = beta, gamma, eps, scheme
+        self.M_A = nn.Parameter(paper_code_init(hidden_size, init_std))
+        self.M_W = nn.Parameter(paper_code_init(hidden_size, init_std))
+        self.U = nn.Parameter(torch.empty(hidden_size, input_size))
+        self.b = nn.Parameter(torch.zeros(hidden_size))
+        nn.init.xavier_normal_(self.U)  # the official code's input layer: Xavier normal, zero bias
+
+    def matrices(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(A_β, W_β), built from M_A and M_W."""
+        return (lipschitz_matrix(self.M_A, self.beta, self.gamma),
+                lipschitz_matrix(self.M_W, self.beta, self.gamma))
+
+    def input_projection(self, x: torch.Tensor) -> torch.Tensor:
+        """U x + b for inputs (..., input_size) -> (..., hidden_size)."""
+        return F.linear(x, self.U, self.b)
+
+    def recurrence(self):
+        """The step h, p -> h_next with p = U x + b, A_β and W_β built once for the whole sequence."""
+        A, W = self.matrices()
+        eps = self.eps
+
+        def f(h, p):  # the right-hand side of the ODE, rows are samples
+            return F.linear(h, A) + torch.tanh(F.linear(h, W) + p)
+
+        if self.scheme == "euler":
+            return lambda h, p: h + eps * f(h, p)
+        return lambda h, p: h + eps * f(h + 0.5 * eps * f(h, p), p)
+
+    def scan_form(self):
+        """The Euler step as h' = (I + εA_β) h + ε·tanh(W_β h + p), i.e. (I + εA_β, W_β, ε); None for midpoint."""
+        if self.scheme != "euler":
+            return None
+        A, W = self.matrices()
+        return torch.eye(self.hidden_size, dtype=A.dtype, device=A.device) + self.eps * A, W, self.eps
+
+    def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
+        """One step: x (B, input_size), h_prev (B, hidden_size) or None -> (B, hidden_size)."""
+        if x.dim() != 2 or x.shape[1] != self.input_size:
+            raise ValueError(f"x must have shape (B, input_size) = (B, {self.input_size}), got {tuple(x.shape)}")
+        if h_prev is None:
+            h_prev = x.new_zeros(x.shape[0], self.hidden_size)
+        return self.recurrence()(h_prev, self.input_projection(x))
+# --8<-- [end:model]
+
+
+# --8<-- [start:euler_is_exam]
+def exam_cell_from_euler(cell: LipschitzCell) -> LipschitzRNNCell:
+    """The exam's cell that computes the Euler step of ``cell`` on the rescaled state g = h/ε.
+
+    h_{t+1} = (I + εA_β) h_t + ε tanh(W_β h_t + U x + b). Divide by ε and write h = εg:
+    g_{t+1} = (I + εA_β) g_t + tanh(εW_β g_t + U x + b), the exam's equation with
+    A = I + εA_β, W = εW_β, and U, b unchanged.
+
+    >>> _ = torch.manual_seed(0)
+    >>> paper = LipschitzCell(3, 4, eps=0.1).double()
+    >>> exam = exam_cell_from_euler(paper)
+    >>> x, h = torch.randn(2, 3, dtype=torch.float64), torch.randn(2, 4, dtype=torch.float64)
+    >>> torch.allclose(paper(x, h) / paper.eps, exam(x, h / paper.eps))
+    True
+    """
+    if cell.scheme != "euler":
+        raise ValueError("only the Euler step has the exam's form")
+    A_beta, W_beta = cell.matrices()
+    exam = LipschitzRNNCell(cell.input_size, cell.hidden_size).to(cell.U.dtype)
+    with torch.no_grad():
+        exam.A.copy_(torch.eye(cell.hidden_size, dtype=cell.U.dtype) + cell.eps * A_beta)
+        exam.W.copy_(cell.eps * W_beta)
+        exam.U.copy_(cell.U)
+        exam.b.copy_(cell.b)
+    return exam
+# --8<-- [end:euler_is_exam]
+
+
+# --8<-- [start:jacobian]
+def step_jacobian(A: torch.Tensor, W: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """∂h'/∂h of h' = A h + tanh(z), z = W h + U x + b, for one sample: A + diag(1 - tanh²(z)) W.
+
+    >>> A, W, z = torch.eye(2), torch.ones(2, 2), torch.zeros(2)
+    >>> step_jacobian(A, W, z)
+    tensor([[2., 1.],
+            [1., 2.]])
+    """
+    return A + (1 - torch.tanh(z) ** 2).unsqueeze(1) * W
+
+
+def lipschitz_bound(A: torch.Tensor, W: torch.Tensor) -> float:
+    """‖A‖₂ + ‖W‖₂: tanh is 1-Lipschitz, so the step moves two states apart by at most this factor.
+
+    >>> lipschitz_bound(torch.eye(3), 2 * torch.eye(3))
+    3.0
+    """
+    return (torch.linalg.matrix_norm(A, 2) + torch.linalg.matrix_norm(W, 2)).item()
+# --8<-- [end:jacobian]
+
+
+# --8<-- [start:stability]
+def contraction_rate(A: torch.Tensor, W: torch.Tensor) -> float:
+    """μ = λ_max((A + Aᵀ)/2) + ‖W‖₂. If μ < 0, any two solutions of h' = A h + tanh(W h + u(t))
+    approach each other at least as fast as e^{μt}.
+
+    >>> contraction_rate(-2 * torch.eye(3), torch.eye(3))
+    -1.0
+    """
+    sym = (A + A.T) / 2
+    return (torch.linalg.eigvalsh(sym).max() + torch.linalg.matrix_norm(W, 2)).item()
+
+
+def rk4_step(f, h: torch.Tensor, dt: float) -> torch.Tensor:
+    """One step of the classic fourth-order Runge–Kutta method for h' = f(h)."""
+    k1 = f(h)
+    k2 = f(h + dt / 2 * k1)
+    k3 = f(h + dt / 2 * k2)
+    k4 = f(h + dt * k3)
+    return h + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def trajectory_distance(A, W, U, b, inputs, h1, h2, dt: float) -> list[float]:
+    """‖h1(t) - h2(t)‖ at t = 0, dt, 2dt, ... for two solutions of h' = A h + tanh(W h + U x(t) + b).
+
+    Column-vector form, one sample: A, W (n, n), U (n, i), b (n,), h1, h2 (n,);
+    inputs (steps, i), x(t) held fixed over each step of length dt (RK4).
+
+    >>> n = 3; A = -torch.eye(n, dtype=torch.float64); W = 0.5 * torch.eye(n, dtype=torch.float64)
+    >>> U, b = torch.zeros(n, 1, dtype=torch.float64), torch.zeros(n, dtype=torch.float64)
+    >>> d = trajectory_distance(A, W, U, b, torch.zeros(10, 1, dtype=torch.float64),
+    ...                         torch.ones(n, dtype=torch.float64), torch.zeros(n, dtype=torch.float64), 0.1)
+    >>> len(d), d[-1] <= d[0] * math.exp(contraction_rate(A, W) * 10 * 0.1)
+    (11, True)
+    """
+    dist = [torch.linalg.vector_norm(h1 - h2).item()]
+    for x in inputs:
+        def f(h):
+            return A @ h + torch.tanh(W @ h + U @ x + b)
+
+        h1, h2 = rk4_step(f, h1, dt), rk4_step(f, h2, dt)
+        dist.append(torch.linalg.vector_norm(h1 - h2).item())
+    return dist
+
+
+def contraction_demo(n: int = 16, margin: float = 0.2, dt: float = 0.05, steps: int = 200, seed: int = 0) -> dict:
+    """Two solutions of the paper's ODE with γ_A chosen so that μ = -margin; their distance vs e^{μt}.
+
+    >>> r = contraction_demo(n=4, steps=20)
+    >>> round(r["mu"], 6), r["worst_ratio"] <= 1.0
+    (-0.2, True)
+    """
+    g = torch.Generator().manual_seed(seed)
+    M_A = torch.randn(n, n, generator=g, dtype=torch.float64) * 0.3
+    M_W = torch.randn(n, n, generator=g, dtype=torch.float64) * 0.3
+    W = lipschitz_matrix(M_W, 0.75, 0.0)
+    # γ_A just large enough: λmax(sym A_β) = (1-β) λmax(M_A + M_Aᵀ) - γ_A = -‖W‖ - margin.
+    gamma_A = symmetric_part_max_eig(M_A, 0.75, 0.0) + torch.linalg.matrix_norm(W, 2).item() + margin
+    A = lipschitz_matrix(M_A, 0.75, gamma_A)
+    mu = contraction_rate(A, W)
+    U, b = torch.randn(n, 2, generator=g, dtype=torch.float64), torch.randn(n, generator=g, dtype=torch.float64)
+    inputs = torch.randn(steps, 2, generator=g, dtype=torch.float64)
+    h1, h2 = (3 * torch.randn(n, generator=g, dtype=torch.float64) for _ in range(2))
+    dist = trajectory_distance(A, W, U, b, inputs, h1, h2, dt)
+    bound = [dist[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
+    return {"mu": mu, "gamma_A": gamma_A, "dt": dt, "distance": dist, "bound": bound,
+            "worst_ratio": max(d / b for d, b in zip(dist, bound))}
+# --8<-- [end:stability]
+
+
+# --8<-- [start:jacobian_norms]
+def jacobian_norms(kind: str, steps: int, hidden: int = 64, input_size: int = 8, eps: float = 0.1,
+                   init_std: float = 12.0, seed: int = 0) -> list[float]:
+    """‖∂h_T/∂h_0‖₂ for T = 1..steps at initialisation, driven by N(0, 1) inputs (float64).
+
+    kind: "vanilla" (nn.RNN, tanh, PyTorch's init), "lipschitz" (Euler, β 0.75, γ 1e-3, step ``eps``)
+    or "exam" (the exam's cell: A = I, W from U(-k, k)). The product of one-step Jacobians
+    A + diag(1 - tanh²(z)) W is accumulated along the trajectory.
+
+    >>> [round(v, 3) for v in jacobian_norms("lipschitz", 3, hidden=4, input_size=2)]
+    [1.328, 1.729, 2.07]
+    """
+    torch.manual_seed(seed)
+    xs = torch.randn(steps, input_size, dtype=torch.float64)
+    with torch.no_grad(), single_thread():
+        if kind == "vanilla":
+            rnn = nn.RNN(input_size, hidden).double()
+            A, W = torch.zeros(hidden, hidden, dtype=torch.float64), rnn.weight_hh_l0
+            U, b, c = rnn.weight_ih_l0, rnn.bias_ih_l0 + rnn.bias_hh_l0, 1.0
+        elif kind == "lipschitz":
+            cell = LipschitzCell(input_size, hidden, eps=eps, init_std=init_std).double()
+            (A, W, c), U, b = cell.scan_form(), cell.U, cell.b
+        elif kind == "exam":
+            cell = LipschitzRNNCell(input_size, hidden).double()
+            A, W, U, b, c = cell.A, cell.W, cell.U, cell.b, 1.0
+        else:
+            raise ValueError(f"kind must be 'vanilla', 'lipschitz' or 'exam', got {kind!r}")
+        # Every model here is h' = A h + c·tanh(W h + U x + b) (vanilla: A = 0, c = 1).
+        h, product, norms = torch.zeros(hidden, dtype=torch.float64), torch.eye(hidden, dtype=torch.float64), []
+        for x in xs:
+            z = W @ h + U @ x + b
+            product = step_jacobian(A, c * W, z) @ product
+            h = A @ h + c * torch.tanh(z)
+            norms.append(torch.linalg.matrix_norm(product, 2).item())
+    return norms
+# --8<-- [end:jacobian_norms]
+
+
+#: Figure settings: the experiment's length and the lengths drawn.
+TASK_LENGTH, MAX_LENGTH = 58, 200
+
+
+def figure_jacobian_norms():
+    """‖∂h_T/∂h_0‖ against T at initialisation for the three models (log scale)."""
+    fig, ax = new_figure(6.2, 3.4)
+    curves = [
+        ("tanh RNN (nn.RNN default init)", jacobian_norms("vanilla", MAX_LENGTH), PALETTE[0], "-"),
+        ("exam cell, A = I, W ~ U(-k, k)", jacobian_norms("exam", MAX_LENGTH), PALETTE[3], "-"),
+        ("Lipschitz RNN, ε = 0.1", jacobian_norms("lipschitz", MAX_LENGTH, eps=0.1), PALETTE[2], "-"),
+        ("Lipschitz RNN, ε = 0.01", jacobian_norms("lipschitz", MAX_LENGTH, eps=0.01), PALETTE[2], "--"),
+    ]
+    T = range(1, MAX_LENGTH + 1)
+    for label, norms, colour, style in curves:
+        ax.semilogy(T, norms, style, color=colour, linewidth=1.8, label=label)
+    ax.axhline(1.0, color="#555555", linewidth=0.8)
+    ax.axvline(TASK_LENGTH, color="#999999", linewidth=0.8, linestyle=":")
+    ax.text(TASK_LENGTH + 2, 1e-44, f"T = {TASK_LENGTH} (the digits task)", fontsize=8, color="#555555")
+    ax.set_xlabel("sequence length T")
+    ax.set_ylabel("‖∂h_T / ∂h_0‖₂")
+    ax.set_title("Jacobian norm through time at initialisation (hidden 64, random inputs)", fontsize=10)
+    ax.legend(fontsize=8, loc="center right", frameon=False)
+    return fig
+
+
+def figure_eigenvalues(n: int = 64, init_std: float = 12.0, gamma: float = 0.2, seed: int = 0):
+    """Eigenvalues of A_β for β = 0, 0.75, 1 built from one M (γ enlarged to make the shift visible)."""
+    M = paper_code_init(n, init_std, torch.Generator().manual_seed(seed)).double()
+    fig, ax = new_figure(6.2, 3.4)
+    for beta, colour, marker in ((0.0, PALETTE[0], "o"), (0.75, PALETTE[2], "^"), (1.0, PALETTE[1], "s")):
+        ev = torch.linalg.eigvals(lipschitz_matrix(M, beta, gamma))
+        ax.scatter(ev.real.numpy(), ev.imag.numpy(), s=14, color=colour, marker=marker, label=f"β = {beta:g}",
+                   alpha=0.85)
+    ax.axvline(-gamma, color="#555555", linewidth=0.8, linestyle="--")
+    ax.axvline(0.0, color="#111111", linewidth=0.8)
+    ax.annotate("Re λ = −γ", (-gamma, ax.get_ylim()[0] * 0.9), xytext=(-70, 0), textcoords="offset points",
+                fontsize=8, color="#555555", va="center")
+    ax.set_xlabel("Re λ")
+    ax.set_ylabel("Im λ")
+    ax.set_title(f"Eigenvalues of A_β (n = {n}, init_std = {init_std:g}, γ = {gamma:g})", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right", frameon=False)
+    return fig
+
+
+def figure_contraction():
+    """Distance between two solutions of the ODE and the bound e^{μt}·‖e(0)‖ (log scale)."""
+    r = contraction_demo()
+    t = [k * r["dt"] for k in range(len(r["distance"]))]
+    fig, ax = new_figure(6.2, 3.0)
+    ax.semilogy(t, r["bound"], "--", color="#555555", linewidth=1.4, label=f"bound e^(μt)·‖e(0)‖, μ = {r['mu']:.2f}")
+    ax.semilogy(t, r["distance"], color=PALETTE[2], linewidth=1.8, label="‖h₁(t) − h₂(t)‖ (RK4, dt = 0.05)")
+    ax.set_xlabel("time t")
+    ax.set_ylabel("distance")
+    ax.set_title("Two solutions, same input: their distance stays under the bound", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def facts() -> dict[str, object]:
+    """The numbers chapter C prints about the paper's model."""
+    n, init_std, beta, gamma, eps = 64, 12.0, 0.75, 1e-3, 0.1
+    M = paper_code_init(n, init_std, torch.Generator().manual_seed(0)).double()
+    A = lipschitz_matrix(M, beta, gamma)
+    step = torch.eye(n, dtype=torch.float64) + eps * A
+    ges = contraction_demo()
+    jac = {kind: jacobian_norms(kind, TASK_LENGTH) for kind in ("vanilla", "exam", "lipschitz")}
+    small = jacobian_norms("lipschitz", MAX_LENGTH, eps=0.01)
+    return {
+        "init_n": n, "init_std": f"{init_std:g}", "init_entry_std": f"{init_std / n:.3f}",
+        "init_m_norm": f"{torch.linalg.matrix_norm(M, 2).item():.2f}",
+        "init_sym_max": f"{symmetric_part_max_eig(M, beta, gamma):.2f}",
+        "init_max_re": f"{torch.linalg.eigvals(A).real.max().item():.2f}",
+        "init_a_norm": f"{torch.linalg.matrix_norm(A, 2).item():.2f}",
+        "init_step_norm": f"{torch.linalg.matrix_norm(step, 2).item():.3f}",
+        "init_step_radius": f"{torch.linalg.eigvals(step).abs().max().item():.3f}",
+        "ges_mu": f"{ges['mu']:.2f}", "ges_gamma": f"{ges['gamma_A']:.2f}",
+        "ges_worst_ratio": f"{ges['worst_ratio']:.3f}",
+        "task_length": TASK_LENGTH, "max_length": MAX_LENGTH,
+        "task_eps_t": f"{eps * TASK_LENGTH:.1f}",
+        "jac_vanilla_task": f"{jac['vanilla'][-1]:.1e}",
+        "jac_exam_task": f"{jac['exam'][-1]:.1e}",
+        "jac_lipschitz_task": f"{jac['lipschitz'][-1]:.1f}",
+        "jac_small_eps_max": f"{max(small):.2f}",
+        "jac_small_eps_min": f"{min(small):.2f}",
+    }
