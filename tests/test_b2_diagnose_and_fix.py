@@ -24,6 +24,7 @@ from snippets.b2_diagnose_and_fix import (
     train_config,
 )
 from snippets.results import load
+from snippets.training import torch_threads
 
 RECIPE = load("b2_diagnose_and_fix", "recipe")["data"]
 
