@@ -188,3 +188,13 @@ def pytest_sessionfinish(session, exitstatus):
         from book.verified import write_record
 
         write_record(passed=len(_passed), browser=bool(_browser_ran))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Tests that draw figures leave none open (matplotlib warns past 20)."""
+    yield
+    import sys as _sys
+
+    if "matplotlib.pyplot" in _sys.modules:
+        _sys.modules["matplotlib.pyplot"].close("all")
