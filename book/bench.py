@@ -136,7 +136,20 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="re-measure only the page loads, keeping the rest of the committed record")
     args = parser.parse_args(argv)
+    if args.pages_only:
+        record = json.loads(OUT.read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            _build(tmp / "site", tmp / "cache", 8765)
+            with _serve(tmp / "site", 8765) as base:
+                record["pages"] = _page_loads(base, _pages(tmp / "site"))
+        record["pages_remeasured"] = environment()["date"]
+        OUT.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)} (pages only)")
+        return 0
     port = 8765
     record: dict = {"command": "make bench", "produced": environment(), "targets": TARGETS}
     with tempfile.TemporaryDirectory() as tmp:

@@ -63,10 +63,17 @@
       return;
     }
     var start = performance.now();
+    var before = document.querySelectorAll(".katex").length;
     typesetArithmatex(document);
     typesetNotebooks(document);
-    // Read by the benchmark (make bench): time spent typesetting, and when it ended.
-    window.__bookTypeset = { ms: performance.now() - start, at: performance.now() };
+    // Read by the benchmark (make bench): total time spent typesetting on this
+    // page, and when the last formula was done (calls that find nothing new add ~0).
+    var spent = performance.now() - start;
+    var previous = window.__bookTypeset || { ms: 0, at: 0 };
+    window.__bookTypeset = {
+      ms: previous.ms + spent,
+      at: document.querySelectorAll(".katex").length > before ? performance.now() : previous.at
+    };
     document.dispatchEvent(new CustomEvent("book:typeset"));
   }
 
