@@ -20,18 +20,16 @@ checks itself" shows the committed file.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from book.pdf import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "site-bench.json"
@@ -50,17 +48,6 @@ def _build(dest: Path, cache: Path, port: int) -> float:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
-
-
-@contextlib.contextmanager
-def _serve(site: Path, port: int):
-    quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        httpd.shutdown()
 
 
 def _pages(site: Path) -> list[str]:
@@ -144,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             _build(tmp / "site", tmp / "cache", 8765)
-            with _serve(tmp / "site", 8765) as base:
+            with serve(tmp / "site", 8765) as base:
                 record["pages"] = _page_loads(base, _pages(tmp / "site"))
         record["pages_remeasured"] = environment()["date"]
         OUT.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
@@ -160,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         record["warm_build_s"] = round(_build(tmp / "site", tmp / "cache", port), 1)
         print(f"      {record['warm_build_s']} s", flush=True)
         pages = _pages(tmp / "site")
-        with _serve(tmp / "site", port) as base:
+        with serve(tmp / "site", port) as base:
             print(f"[3/5] first load of {len(pages)} pages in Chromium ...", flush=True)
             record["pages"] = _page_loads(base, pages)
             chapter = next((p for p in pages if p.startswith("chapters/")), pages[0])
