@@ -29,6 +29,7 @@ help:
 	@echo "make lock           re-resolve requirements.in into the pinned requirements.txt"
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 11, 5) <= v[:3] < (3, 12) else "make: Python 3.11.5 or newer 3.11 is needed (the pinned pymdown-extensions 13 needs >= 3.11.5; the pins are for 3.11), but $(PYTHON) is %d.%d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v[:3])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
