@@ -26,8 +26,16 @@ def test_missing_result_says_how_to_make_it(tmp_path, monkeypatch):
         results.load("nope", "run")
 
 
+#: Not an experiment of a chapter: the site benchmark (book/bench.py), written by `make bench`.
+SITE_BENCH = "site-bench.json"
+
+
+def _experiment_files():
+    return sorted(p for p in results.RESULTS_DIR.glob("*.json") if p.name != SITE_BENCH) if results.RESULTS_DIR.is_dir() else []
+
+
 def test_every_committed_result_names_its_command_and_origin():
-    for path in sorted(results.RESULTS_DIR.glob("*.json")) if results.RESULTS_DIR.is_dir() else []:
+    for path in _experiment_files():
         record = json.loads(path.read_text())
         module = path.stem.split("-")[0]
         assert record["command"].startswith(f"python -m snippets.results {module}"), path.name
@@ -36,6 +44,15 @@ def test_every_committed_result_names_its_command_and_origin():
 
 def test_every_committed_result_has_an_experiment_and_vice_versa():
     made = {name for name, _ in results.experiments()}
-    files = {p.name for p in results.RESULTS_DIR.glob("*.json")} if results.RESULTS_DIR.is_dir() else set()
+    files = {p.name for p in _experiment_files()}
     assert files <= made, f"results without an experiment: {files - made}"
     assert made <= files, f"experiments never run (no results file): {made - files}"
+
+
+def test_the_site_benchmark_says_how_and_where_it_was_made():
+    path = results.RESULTS_DIR / SITE_BENCH
+    if path.is_file():
+        record = json.loads(path.read_text())
+        assert record["command"] == "make bench"
+        assert {"date", "python", "torch", "cpu"} <= set(record["produced"])
+        assert record["pages"] and record["cold_build_s"] > 0
