@@ -115,3 +115,14 @@ def test_every_chapter_answer_is_marked_and_in_the_answer_key():
         assert "--8<-- [start:answer]" in text and "--8<-- [end:answer]" in text, chapter.name
         assert f'--8<-- "docs/chapters/{chapter.name}:answer"' in key, f"{chapter.name} is missing from the answer key"
         assert f"(/chapters/{chapter.name})" in exam, f"the exam paper does not link {chapter.name}"
+
+
+def test_no_page_types_python_by_hand():
+    """A python fence in a page holds only --8<-- includes: the reader sees tested code, never a retyped copy."""
+    bad = []
+    for page, text in pages().items():
+        for fence in re.finditer(r"^[ \t]*```[ \t]*(?:python|py)\b[^\n]*\n(.*?)^[ \t]*```[ \t]*$", text, re.M | re.S):
+            body = [line.strip() for line in fence[1].splitlines() if line.strip()]
+            if any(not line.startswith("--8<--") for line in body):
+                bad.append(f"{page}: {body[:2]}")
+    assert not bad, bad
