@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from pathlib import Path
@@ -43,6 +44,34 @@ _NB_LOADERS = [
 
 #: Material's offline plugin adds this shim from unpkg.com; the book serves its vendored copy.
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
+
+
+class _InstantSwitcherHandled(logging.Filter):
+    """mkdocs-static-i18n warns that Material's language switcher goes stale under
+    instant navigation (the header is not swapped). ``assets/javascripts/i18n.js``
+    re-points it on every page swap, so that one warning is dropped; any other stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "not compatible with theme.features = navigation.instant" not in record.getMessage()
+
+
+logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").addFilter(_InstantSwitcherHandled())
+
+
+def language(config) -> str:
+    """The edition being built: "en" (the default, at the site root) or "he" (under /he/)."""
+    plugin = config["plugins"].get("i18n")
+    return getattr(plugin, "current_language", None) or "en"
+
+
+def on_files(files, config, **kwargs):
+    """The notebooks are shared: they are pages of the English build only, and the
+    Hebrew pages link to them there (``notebook_links``)."""
+    if language(config) == "en":
+        return files
+    for file in [f for f in files if f.src_uri.startswith("notebooks/") and f.src_uri.endswith(".py")]:
+        files.remove(file)
+    return files
 
 
 def on_config(config, **kwargs):

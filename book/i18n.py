@@ -1,0 +1,223 @@
+"""The Hebrew edition: which page translates which, and whether it is up to date.
+
+Every English page ``docs/<path>.md`` has a Hebrew page ``docs/<path>.he.md``
+(built under ``/he/`` by mkdocs-static-i18n). The Hebrew page records, in its
+front matter, the SHA-256 of the English source it was last brought up to date
+with::
+
+    ---
+    english_sha256: 3f2a…
+    ---
+
+When the English page changes, the recorded hash no longer matches and
+``tests/test_i18n.py`` fails, naming the page. The translator then updates the
+Hebrew text and records the new hash::
+
+    python -m book.i18n status                 # every pair: fresh, stale or missing
+    python -m book.i18n stamp docs/x.he.md     # after bringing the Hebrew page up to date
+    python -m book.i18n ids docs/x.md          # the English heading ids the Hebrew page keeps
+    python -m book.i18n check docs/x.he.md     # same headings, includes, facts, figures, links?
+
+Headings keep their English ids (``## התשובה במבחן {#the-exam-answer}``), so an
+anchor means the same section in both editions and the test can compare the
+structure of the two pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+HE = ".he.md"
+FRONT = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.S)
+HASH_LINE = re.compile(r"^english_sha256:\s*(?P<hash>\S*)\s*$", re.M)
+
+
+def english_pages() -> list[Path]:
+    """Every English Markdown page of the book (``docs/**/*.md`` that is not ``*.he.md``)."""
+    return sorted(p for p in DOCS.rglob("*.md") if not p.name.endswith(HE))
+
+
+def hebrew_pages() -> list[Path]:
+    return sorted(DOCS.rglob(f"*{HE}"))
+
+
+def hebrew_of(english: Path) -> Path:
+    """``docs/chapters/a2.md`` -> ``docs/chapters/a2.he.md``.
+
+    >>> hebrew_of(Path("docs/chapters/a2.md")).as_posix()
+    'docs/chapters/a2.he.md'
+    """
+    return english.with_name(english.name[: -len(".md")] + HE)
+
+
+def english_of(hebrew: Path) -> Path:
+    """``docs/x.he.md`` -> ``docs/x.md``.
+
+    >>> english_of(Path("docs/index.he.md")).as_posix()
+    'docs/index.md'
+    """
+    if not hebrew.name.endswith(HE):
+        raise ValueError(f"{hebrew} is not a Hebrew page (*{HE})")
+    return hebrew.with_name(hebrew.name[: -len(HE)] + ".md")
+
+
+def source_hash(english: Path) -> str:
+    """SHA-256 of an English page's bytes, line endings normalised."""
+    data = english.read_bytes().replace(b"\r\n", b"\n")
+    return hashlib.sha256(data).hexdigest()
+
+
+def recorded_hash(hebrew: Path) -> str | None:
+    """The ``english_sha256`` a Hebrew page's front matter records, or None.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.he.md"
+    >>> _ = p.write_text("---\\nenglish_sha256: abc\\n---\\n# כותרת\\n", encoding="utf-8")
+    >>> recorded_hash(p)
+    'abc'
+    """
+    front = FRONT.match(hebrew.read_text(encoding="utf-8"))
+    if not front:
+        return None
+    found = HASH_LINE.search(front["body"])
+    return found["hash"] if found and found["hash"] else None
+
+
+def stamp(hebrew: Path) -> str:
+    """Record the current hash of the English page in the Hebrew page's front matter."""
+    english = english_of(hebrew)
+    digest = source_hash(english)
+    text = hebrew.read_text(encoding="utf-8")
+    front = FRONT.match(text)
+    if front:
+        body = front["body"]
+        body = HASH_LINE.sub(f"english_sha256: {digest}", body) if HASH_LINE.search(body) else \
+            body + f"\nenglish_sha256: {digest}"
+        text = f"---\n{body}\n---\n" + text[front.end():]
+    else:
+        text = f"---\nenglish_sha256: {digest}\n---\n" + text
+    hebrew.write_text(text, encoding="utf-8")
+    return digest
+
+
+def state(english: Path) -> str:
+    """``fresh``, ``stale`` (English changed since the Hebrew was updated) or ``missing``."""
+    hebrew = hebrew_of(english)
+    if not hebrew.is_file():
+        return "missing"
+    return "fresh" if recorded_hash(hebrew) == source_hash(english) else "stale"
+
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
+_HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<text>.+?)[ \t]*$", re.M)
+_ATTR_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
+
+
+def heading_ids(page: Path) -> list[tuple[int, str]]:
+    """``(level, id)`` of every heading of a Markdown page, as the build gives them.
+
+    A heading's id is its ``{#id}`` attribute if it has one, else the slug the
+    ``toc`` extension makes of its text (with the same de-duplication).
+    """
+    from markdown.extensions.toc import slugify, unique
+
+    text = page.read_text(encoding="utf-8")
+    text = FRONT.sub("", text, count=1)
+    text = _FENCE.sub("", text)
+    seen: set[str] = set()
+    out = []
+    for m in _HEADING.finditer(text):
+        level, heading = len(m["level"]), m["text"]
+        explicit = _ATTR_ID.search(heading)
+        if explicit:
+            ident = explicit["id"]
+            seen.add(ident)
+        else:
+            plain = re.sub(r"[`*_]|\$[^$]*\$", "", heading)
+            plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", plain)
+            ident = unique(slugify(plain, "-"), seen)
+        out.append((level, ident))
+    return out
+
+
+_INCLUDE = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"(?P<target>[^"]+)"[ \t]*$', re.M)
+_LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_FACT = re.compile(r"(?<!\\)\{\{\s*(?P<name>[A-Za-z_]\w*\.[A-Za-z_]\w*)")
+
+
+def skeleton(page: Path) -> dict[str, list[str]]:
+    """What a page and its translation must share, in order: headings (ids, from
+    level 2 on), includes (code and page sections; a Hebrew page includes the
+    Hebrew sections), facts, figures, and the links to pages and notebooks."""
+    text = page.read_text(encoding="utf-8")
+    is_he = page.name.endswith(HE)
+    includes = [m["target"].replace(HE, ".md") if is_he else m["target"] for m in _INCLUDE.finditer(text)]
+    links = [m["target"] for m in _LINK.finditer(text) if not m["target"].startswith(("http:", "https:", "mailto:"))]
+    return {
+        "headings": [f"h{level}#{ident}" for level, ident in heading_ids(page) if level > 1],
+        "includes": includes,
+        "facts": sorted(set(m["name"] for m in _FACT.finditer(text))),
+        "figures": sorted(set(t for t in links if t.endswith(".svg"))),
+        "links": sorted(set(re.sub(r"#.*", "", t) for t in links if not t.endswith(".svg") and re.sub(r"#.*", "", t))),
+    }
+
+
+def differences(english: Path) -> list[str]:
+    """How the Hebrew page's skeleton differs from the English page's ([] when in sync)."""
+    hebrew = hebrew_of(english)
+    if not hebrew.is_file():
+        return [f"{hebrew.relative_to(ROOT)} is missing"]
+    out = []
+    en, he = skeleton(english), skeleton(hebrew)
+    for key in en:
+        if en[key] != he[key]:
+            only_en = [x for x in en[key] if x not in he[key]]
+            only_he = [x for x in he[key] if x not in en[key]]
+            detail = f"only in English: {only_en}; only in Hebrew: {only_he}" if only_en or only_he else \
+                f"same items, another order: English {en[key]} / Hebrew {he[key]}"
+            out.append(f"{hebrew.relative_to(ROOT)}: {key} differ — {detail}")
+    if hebrew.is_file() and not recorded_hash(hebrew):
+        out.append(f"{hebrew.relative_to(ROOT)}: no english_sha256 in its front matter (python -m book.i18n stamp)")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"status", "stamp", "ids", "check"}:
+        print(__doc__)
+        return 2
+    command, paths = argv[0], [Path(a).resolve() for a in argv[1:]]
+    if command == "status":
+        bad = 0
+        for english in english_pages():
+            s = state(english)
+            bad += s != "fresh"
+            print(f"{s:8} {english.relative_to(ROOT)}")
+        for hebrew in hebrew_pages():
+            if not english_of(hebrew).is_file():
+                bad += 1
+                print(f"orphan   {hebrew.relative_to(ROOT)} (no English page)")
+        return 1 if bad else 0
+    if command == "stamp":
+        if not paths:
+            print("usage: python -m book.i18n stamp docs/x.he.md …", file=sys.stderr)
+            return 2
+        for hebrew in paths:
+            print(f"{stamp(hebrew)[:12]}  {hebrew.relative_to(ROOT)}")
+        return 0
+    if command == "check":
+        problems = [d for p in (paths or english_pages()) for d in differences(english_of(p) if p.name.endswith(HE) else p)]
+        print("\n".join(problems) or "in sync")
+        return 1 if problems else 0
+    for page in paths:
+        for level, ident in heading_ids(page):
+            print(f"{'#' * level} {{#{ident}}}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
