@@ -161,7 +161,8 @@ def skeleton(page: Path) -> dict[str, list[str]]:
     return {
         "headings": [f"h{level}#{ident}" for level, ident in heading_ids(page) if level > 1],
         "includes": includes,
-        "facts": sorted(set(m["name"] for m in _FACT.finditer(text))),
+        # a fact with an edition suffix (glossary.table_he) stands for its English twin
+        "facts": sorted(set(re.sub(r"_he$", "_en", m["name"]) if is_he else m["name"] for m in _FACT.finditer(text))),
         "figures": sorted(set(t for t in links if t.endswith(".svg"))),
         "links": sorted(set(re.sub(r"#.*", "", t) for t in links if not t.endswith(".svg") and re.sub(r"#.*", "", t))),
     }

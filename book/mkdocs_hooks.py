@@ -55,7 +55,7 @@ class _InstantSwitcherHandled(logging.Filter):
         return "not compatible with theme.features = navigation.instant" not in record.getMessage()
 
 
-logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").addFilter(_InstantSwitcherHandled())
+logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure").addFilter(_InstantSwitcherHandled())
 
 
 def language(config) -> str:
@@ -64,14 +64,111 @@ def language(config) -> str:
     return getattr(plugin, "current_language", None) or "en"
 
 
-def on_files(files, config, **kwargs):
-    """The notebooks are shared: they are pages of the English build only, and the
-    Hebrew pages link to them there (``notebook_links``)."""
+def _is_notebook_file(file) -> bool:
+    return file.src_uri.startswith("notebooks/") and file.src_uri.endswith(".py")
+
+
+def _english_url(file) -> str:
+    """The URL of a file in the English build, whichever build this is."""
+    return file.url.removeprefix("he/")
+
+
+def on_nav(nav, config, files, **kwargs):
+    """The notebooks are shared, not duplicated: they are pages of the English build
+    only. In the Hebrew build their nav entries become links to the English pages,
+    and the files are dropped, so no notebook is executed twice."""
     if language(config) == "en":
-        return files
-    for file in [f for f in files if f.src_uri.startswith("notebooks/") and f.src_uri.endswith(".py")]:
+        return nav
+    from mkdocs.structure.nav import Link
+
+    def swap(items):
+        for i, item in enumerate(items):
+            if getattr(item, "children", None):
+                swap(item.children)
+            elif getattr(item, "file", None) is not None and _is_notebook_file(item.file):
+                link = Link(item.title, _english_url(item.file))
+                link.parent = item.parent
+                items[i] = link
+                files.remove(item.file)
+
+    swap(nav.items)
+    nav.pages = [p for p in nav.pages if not _is_notebook_file(p.file)]
+    for file in [f for f in files if _is_notebook_file(f)]:
         files.remove(file)
-    return files
+    return nav
+
+
+def notebook_chapters() -> dict[str, str]:
+    """Notebook name -> the chapter page (docs path) whose "Proven by" box links to it.
+
+    >>> notebook_chapters()["a2_rnncell_parameters"]
+    'chapters/a2-rnncell-parameters.md'
+    """
+    out: dict[str, str] = {}
+    for chapter in sorted((ROOT / "docs" / "chapters").glob("*.md")):
+        if chapter.name.endswith(".he.md"):
+            continue
+        for name in re.findall(r"notebooks/(\w+)\.py", chapter.read_text(encoding="utf-8")):
+            out.setdefault(name, f"chapters/{chapter.name}")
+    return out
+
+
+EDITIONS = (("en", "English"), ("he", "עברית"))
+
+
+def alternates(page_url: str, notebook_chapter: str | None = None, use_directory_urls: bool = True) -> list[dict]:
+    """The language switcher's links for a page: the same page in each edition, as
+    site-relative URLs (the theme makes them relative to the page, so they work
+    under any site path and from file://). A notebook page is English only; its
+    Hebrew link goes to the Hebrew page of its chapter.
+
+    >>> [a["link"] for a in alternates("he/chapters/a2/")]
+    ['chapters/a2/', 'he/chapters/a2/']
+    >>> [a["link"] for a in alternates("")]
+    ['./', 'he/']
+    >>> [a["link"] for a in alternates("notebooks/a2/", "chapters/a2-x.md")]
+    ['notebooks/a2/', 'he/chapters/a2-x/']
+    >>> [a["link"] for a in alternates("index.html", None, False)]
+    ['index.html', 'he/index.html']
+    """
+    english = page_url.removeprefix("he/") if page_url != "he/" else ""
+    if notebook_chapter:
+        slug = notebook_chapter.removesuffix(".md")
+        hebrew = f"he/{slug}/" if use_directory_urls else f"he/{slug}.html"
+    else:
+        hebrew = f"he/{english}"
+    links = {"en": english or "./", "he": hebrew}
+    return [{"name": name, "link": links[lang], "lang": lang} for lang, name in EDITIONS]
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    """Every page's language switcher (and <link rel="alternate">) points at the same page in both editions."""
+    chapter = notebook_chapters().get(Path(page.file.src_uri).stem) if _is_notebook(page) else None
+    links = alternates(page.url, chapter, config["use_directory_urls"])
+    # mkdocs-static-i18n sets the attribute (which the theme reads), not the item: set both.
+    config["extra"]["alternate"] = links
+    setattr(config["extra"], "alternate", links)
+    return context
+
+
+_NB_LINK = re.compile(r"\]\((?P<path>(?:\.\./)*notebooks/(?P<name>\w+)\.py)(?P<frag>#[^)\s]*)?\)")
+
+
+def shared_notebook_links(markdown: str, page_url: str, use_directory_urls: bool = True) -> str:
+    """In a Hebrew page, point links to a notebook at the shared English notebook page.
+
+    >>> shared_notebook_links("[הריצו](../notebooks/a2_x.py)", "he/chapters/a2/")
+    '[הריצו](../../../notebooks/a2_x/)'
+    >>> shared_notebook_links("[x](../notebooks/a2_x.py#top)", "he/chapters/a2.html", False)
+    '[x](../../notebooks/a2_x.html#top)'
+    """
+    from mkdocs.utils import get_relative_url
+
+    def one(m: re.Match[str]) -> str:
+        target = f"notebooks/{m['name']}/" if use_directory_urls else f"notebooks/{m['name']}.html"
+        return f"]({get_relative_url(target, page_url)}{m['frag'] or ''})"
+
+    return _NB_LINK.sub(one, markdown)
 
 
 def on_config(config, **kwargs):
@@ -111,7 +208,7 @@ def on_page_content(html, page, config, files, **kwargs):
     """Every page: the verification stamp. Chapters: answers wrapped for exam mode. Notebooks: download links."""
     from book.verified import stamp
 
-    html = html + stamp()
+    html = html + stamp(language(config))
     if page.file.src_uri.startswith("chapters/"):
         return wrap_answers(html)
     if not _is_notebook(page):
@@ -190,7 +287,10 @@ def expand_markdown_includes(markdown: str, depth: int = 0) -> str:
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
     try:
-        return substitute(expand_markdown_includes(markdown), where=page.file.src_uri)
+        markdown = substitute(expand_markdown_includes(markdown), where=page.file.src_uri)
+        if language(config) != "en":
+            markdown = shared_notebook_links(markdown, page.url, config["use_directory_urls"])
+        return markdown
     except FactError as exc:
         raise PluginError(str(exc)) from None
 

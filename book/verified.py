@@ -55,15 +55,24 @@ def write_record(passed: int, browser: bool) -> Path | None:
     return RECORD
 
 
-def stamp() -> str:
-    """The HTML line every page ends with."""
+def stamp(lang: str = "en") -> str:
+    """The HTML line every page ends with, in the edition's language ("en" or "he")."""
     commit, dirty = git_state()
     record = json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.is_file() else None
     if record and commit and not dirty and record.get("commit") == commit:
         browser = ", browser checks included" if record.get("browser") else ", without the browser checks"
+        if lang == "he":
+            browser = ", כולל הבדיקות בדפדפן" if record.get("browser") else ", בלי הבדיקות בדפדפן"
+            text = (f"נבדק ב־{record['date']}: <code>make test</code> עבר ({record['passed']} בדיקות{browser}) "
+                    f"עם Python {record['python']}, PyTorch {record['torch']} ו־NumPy {record['numpy']}, "
+                    f"ב־commit <code>{html.escape(commit[:10])}</code>.")
+            return f'<p class="book-verified">{text}</p>'
         text = (f"Verified on {record['date']}: <code>make test</code> passed ({record['passed']} tests{browser}) "
                 f"with Python {record['python']}, PyTorch {record['torch']} and NumPy {record['numpy']}, "
                 f"at commit <code>{html.escape(commit[:10])}</code>.")
+    elif lang == "he":
+        text = ("הקוד של הבנייה הזו עדיין לא נבדק: הריצו <code>make test</code> על עותק נקי של המאגר, "
+                "בנו שוב, והשורה הזו תאמר מתי ועם אילו גרסאות הבדיקות עברו.")
     else:
         text = ("This build's code has not been verified yet: run <code>make test</code> on a clean checkout, "
                 "then build again, and this line will say when and with which versions it passed.")

@@ -8,7 +8,7 @@
   "use strict";
   function fix() {
     document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (el) {
-      el.setAttribute("aria-label", "Search the book");
+      el.setAttribute("aria-label", window.bookText ? window.bookText("search.name") : "Search the book");
     });
     document.querySelectorAll(".md-typeset__scrollwrap, div.arithmatex, .jupyter-wrapper .highlight-ipynb, .jupyter-wrapper .highlight-ipynb pre, .jupyter-wrapper .jp-OutputArea-output pre").forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");

@@ -14,9 +14,14 @@
   "use strict";
 
   var TYPES = ["Conv2d", "MaxPool2d", "AvgPool2d", "ReLU", "Flatten", "Linear"];
+  /* Interface text in the page's language (i18n.js); the layer and argument names
+   * are PyTorch's and stay as they are. The arithmetic's messages are English. */
+  function T(key) {
+    return window.bookText ? window.bookText.apply(null, arguments) : key;
+  }
   var LABELS = {
-    stride_optional: "stride (empty = kernel_size)",
-    padding_conv: "padding (a number, same or valid)"
+    get stride_optional() { return T("sc.stride_optional"); },
+    get padding_conv() { return T("sc.padding_conv"); }
   };
   var counter = 0;
 
@@ -61,7 +66,7 @@
         if (name === preset) option.selected = true;
         return option;
       }));
-    var load = h("button", { type: "button", className: "sc-button", text: "Load" });
+    var load = h("button", { type: "button", className: "sc-button", text: T("sc.load") });
     load.addEventListener("click", function () {
       var p = self.calc.PRESETS[presetSelect.value];
       self.state = copy({ input: p.input, layers: p.layers });
@@ -88,7 +93,7 @@
     var addSelect = h("select", { id: id + "-add" }, TYPES.map(function (t) {
       return h("option", { value: t, text: t });
     }));
-    var add = h("button", { type: "button", className: "sc-button", text: "Add layer" });
+    var add = h("button", { type: "button", className: "sc-button", text: T("sc.add") });
     add.addEventListener("click", function () {
       self.state.layers.push(self.defaults(addSelect.value, self.state.layers.length));
       self.renderLayers();
@@ -100,20 +105,20 @@
     this.summary = h("p", { className: "sc-summary" });
     this.tbody = h("tbody");
     var table = h("table", {}, [
-      h("caption", { text: "Output of each layer (b is the batch size)" }),
-      h("thead", {}, [h("tr", {}, ["#", "layer", "output shape", "computed as", "parameters"].map(function (t) {
+      h("caption", { text: T("sc.caption") }),
+      h("thead", {}, [h("tr", {}, ["#", T("sc.col.layer"), T("sc.col.shape"), T("sc.col.how"), T("sc.col.params")].map(function (t) {
         return h("th", { scope: "col", text: t });
       }))]),
       this.tbody
     ]);
 
-    var form = h("form", { className: "sc-form", novalidate: "novalidate", "aria-label": "Shape calculator" }, [
+    var form = h("form", { className: "sc-form", novalidate: "novalidate", "aria-label": T("sc.name") }, [
       h("div", { className: "sc-toolbar" }, [
-        h("label", { "for": presetSelect.id, text: "Start from" }), presetSelect, load]),
+        h("label", { "for": presetSelect.id, text: T("sc.start") }), presetSelect, load]),
       h("fieldset", { className: "sc-input" }, [
-        h("legend", { text: "Input b \u00d7 C \u00d7 H \u00d7 W" })].concat(inputParts).concat([this.inputMsg])),
+        h("legend", { text: T("sc.input") })].concat(inputParts).concat([this.inputMsg])),
       this.list,
-      h("div", { className: "sc-add" }, [h("label", { "for": addSelect.id, text: "New layer" }), addSelect, add]),
+      h("div", { className: "sc-add" }, [h("label", { "for": addSelect.id, text: T("sc.new") }), addSelect, add]),
       h("div", { className: "sc-results", "aria-live": "polite" }, [this.summary, table])
     ]);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -160,7 +165,7 @@
         self.renderLayers();
         self.update();
       });
-      var parts = [h("span", { className: "sc-field" }, [h("label", { "for": typeSelect.id, text: "type" }), typeSelect])];
+      var parts = [h("span", { className: "sc-field" }, [h("label", { "for": typeSelect.id, text: T("sc.type") }), typeSelect])];
       var inputs = {};
       self.calc.LAYER_TYPES[layer.type].forEach(function (spec) {
         var fid = base + "-" + spec.name;
@@ -189,14 +194,14 @@
         parts.push(h("span", { className: "sc-field" }, [h("label", { "for": fid, text: label }), input]));
       });
       var actions = [];
-      if (i > 0) actions.push(self.action("\u2191", "Move layer " + (i + 1) + " up", function () { self.move(i, i - 1); }));
-      if (i < n - 1) actions.push(self.action("\u2193", "Move layer " + (i + 1) + " down", function () { self.move(i, i + 1); }));
-      actions.push(self.action("Remove", "Remove layer " + (i + 1), function () { self.remove(i); }));
+      if (i > 0) actions.push(self.action("\u2191", T("sc.up", i + 1), function () { self.move(i, i - 1); }));
+      if (i < n - 1) actions.push(self.action("\u2193", T("sc.down", i + 1), function () { self.move(i, i + 1); }));
+      actions.push(self.action(T("sc.remove"), T("sc.remove.label", i + 1), function () { self.remove(i); }));
       var out = h("p", { className: "sc-out", id: base + "-out" });
       parts.push(h("span", { className: "sc-actions" }, actions));
       parts.push(out);
       self.list.appendChild(h("li", { className: "sc-layer", "data-index": String(i) }, [
-        h("fieldset", {}, [h("legend", { text: "Layer " + (i + 1) + ": " + layer.type })].concat(parts))
+        h("fieldset", {}, [h("legend", { text: T("sc.layer", i + 1, layer.type) })].concat(parts))
       ]));
       self.layerOut.push(out);
       self.layerInputs.push(inputs);
@@ -255,7 +260,7 @@
     mark(this.inputFields, result.input.ok ? null : result.input.field, this.inputMsg.id);
     setText(this.inputMsg, result.input.ok ? "" : result.input.error);
     this.inputMsg.className = "sc-out" + (result.input.ok ? "" : " sc-error");
-    rows.push(row(["", "input", result.input.ok ? calc.formatShape(result.input.shape) : "error", "", ""],
+    rows.push(row(["", T("sc.input.row"), result.input.ok ? calc.formatShape(result.input.shape) : T("sc.error"), "", ""],
                   result.input.ok ? "" : "sc-error"));
 
     var firstError = null;
@@ -264,30 +269,28 @@
       var out = self.layerOut[i];
       mark(self.layerInputs[i], r.ok || r.skipped ? null : r.field, out.id);
       if (r.ok) {
-        setText(out, "\u2192 " + calc.formatShape(r.shape) + (r.params ? " \u00b7 " + calc.group(r.params) + " parameters" : ""));
+        setText(out, "\u2192 " + calc.formatShape(r.shape) + (r.params ? " \u00b7 " + T("sc.params", calc.group(r.params)) : ""));
         out.className = "sc-out";
         rows.push(row([String(i + 1), layer.type, calc.formatShape(r.shape), r.how,
                        r.params ? calc.group(r.params) + (r.paramsHow ? " = " + r.paramsHow : "") : "0"]));
       } else if (r.skipped) {
-        setText(out, "not computed: fix the error above first");
+        setText(out, T("sc.skipped"));
         out.className = "sc-out sc-skipped";
-        rows.push(row([String(i + 1), layer.type, "\u2014", "not computed", "\u2014"], "sc-skipped"));
+        rows.push(row([String(i + 1), layer.type, "\u2014", T("sc.not_computed"), "\u2014"], "sc-skipped"));
       } else {
         firstError = firstError || { index: i, message: r.error };
         setText(out, r.error);
         out.className = "sc-out sc-error";
-        rows.push(row([String(i + 1), layer.type, "error", r.error, "\u2014"], "sc-error"));
+        rows.push(row([String(i + 1), layer.type, T("sc.error"), r.error, "\u2014"], "sc-error"));
       }
     });
 
     if (!result.input.ok) {
       setText(this.summary, result.input.error);
     } else if (firstError) {
-      setText(this.summary, "Error at layer " + (firstError.index + 1) + " (" + this.state.layers[firstError.index].type +
-              "): " + firstError.message);
+      setText(this.summary, T("sc.error_at", firstError.index + 1, this.state.layers[firstError.index].type, firstError.message));
     } else {
-      setText(this.summary, "Output " + calc.formatShape(result.output) + " \u00b7 " + calc.group(result.total) +
-              " parameters in total.");
+      setText(this.summary, T("sc.summary", calc.formatShape(result.output), calc.group(result.total)));
     }
     this.summary.className = "sc-summary" + (result.input.ok && !firstError ? "" : " sc-error");
 
@@ -305,7 +308,7 @@
     document.querySelectorAll(".shape-calculator:not([data-ready])").forEach(function (root) {
       root.setAttribute("data-ready", "true");
       if (!calc) {
-        root.textContent = "The shape calculator could not start: its script shape-calculator.js did not load.";
+        root.textContent = T("sc.no_engine");
         console.error("shape-calculator.js did not load");
         return;
       }

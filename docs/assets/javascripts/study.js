@@ -17,6 +17,10 @@
 (function () {
   "use strict";
   var KEY = "book.examMode";
+  /* Interface text in the page's language (i18n.js). */
+  function T(key) {
+    return window.bookText ? window.bookText.apply(null, arguments) : key;
+  }
 
   function examMode() {
     try { return localStorage.getItem(KEY) === "on"; } catch (e) { return false; }
@@ -41,9 +45,8 @@
     }
     var on = examMode();
     button.setAttribute("aria-pressed", on ? "true" : "false");
-    button.textContent = on ? "Exam mode: on" : "Exam mode: off";
-    button.title = on ? "Answers are hidden until you reveal them. Click for study mode."
-                      : "Answers are shown. Click to hide them and practise.";
+    button.textContent = T(on ? "exam.on" : "exam.off");
+    button.title = T(on ? "exam.on.title" : "exam.off.title");
   }
 
   /* ---- hiding and revealing answers ---- */
@@ -55,9 +58,11 @@
         panel = document.createElement("div");
         panel.className = "book-reveal admonition question";
         panel.innerHTML =
-          '<p class="admonition-title">Exam mode: try it first</p>' +
-          "<p>Write your answer at exam length, then compare.</p>" +
-          '<p><button type="button" class="md-button md-button--primary">Reveal the answer</button></p>';
+          '<p class="admonition-title"></p><p></p>' +
+          '<p><button type="button" class="md-button md-button--primary"></button></p>';
+        panel.querySelector(".admonition-title").textContent = T("exam.panel.title");
+        panel.querySelectorAll("p")[1].textContent = T("exam.panel.text");
+        panel.querySelector("button").textContent = T("exam.reveal");
         panel.querySelector("button").addEventListener("click", function () {
           answers.dataset.revealed = "true";
           applyAnswers();
@@ -75,10 +80,10 @@
   /* ---- self-check boxes ---- */
   function parseAnswer(kind, raw) {
     var text = raw.trim();
-    if (text === "") return { error: "Type an answer first." };
+    if (text === "") return { error: T("check.empty") };
     if (kind === "int") {
       var plain = text.replace(/[,\s_]/g, "");
-      if (!/^[0-9]+$/.test(plain)) return { error: "Use digits only, for example 1234 or 1,234." };
+      if (!/^[0-9]+$/.test(plain)) return { error: T("check.digits") };
       return { value: String(parseInt(plain, 10)) };
     }
     if (kind === "shape") {
@@ -86,17 +91,17 @@
       if (/[×x*]/i.test(inner) && !/,/.test(inner)) inner = inner.replace(/\s*[×x*]\s*/gi, ",");
       if (!/,/.test(inner)) {
         if (/^\s*[0-9]+\s*,?\s*$/.test(inner)) inner = inner.replace(/,?\s*$/, "");
-        else return { error: "Separate the sizes with commas, for example (3, 4)." };
+        else return { error: T("check.commas") };
       }
       var parts = inner.split(",").map(function (p) { return p.trim(); }).filter(function (p) { return p !== ""; });
       for (var i = 0; i < parts.length; i++) {
         if (!/^([0-9]+|[a-zA-Z])$/.test(parts[i])) {
-          return { error: "Each size must be a whole number (or the batch symbol b); '" + parts[i] + "' is not." };
+          return { error: T("check.size", parts[i]) };
         }
       }
       return { value: "(" + parts.join(", ") + (parts.length === 1 ? "," : "") + ")" };
     }
-    return { error: "This box cannot check answers of kind '" + kind + "'." };
+    return { error: T("check.kind", kind) };
   }
 
   function setupSelfCheck(box) {
@@ -106,7 +111,7 @@
     box.id = id;
     var label = document.createElement("label");
     label.setAttribute("for", id + "-input");
-    label.textContent = box.dataset.label || "Your answer";
+    label.textContent = box.dataset.label || T("check.label");
     var input = document.createElement("input");
     input.id = id + "-input";
     input.type = "text";
@@ -116,7 +121,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-button";
-    button.textContent = "Check";
+    button.textContent = T("check.button");
     var message = document.createElement("p");
     message.className = "self-check__message";
     message.setAttribute("role", "status");
@@ -145,11 +150,11 @@
       var expected = parseAnswer(box.dataset.kind, box.dataset.expected || "").value;
       if (parsed.value === expected) {
         box.classList.add("is-right");
-        message.textContent = "Right: " + parsed.value + ".";
+        message.textContent = T("check.right", parsed.value);
       } else {
         box.classList.add("is-wrong");
         var hint = hints[parsed.value];
-        message.textContent = "Not quite: " + parsed.value + " is not it." + (hint ? " " + hint : " Try again.");
+        message.textContent = T("check.wrong", parsed.value) + " " + (hint || T("check.again"));
       }
     }
     button.addEventListener("click", check);
