@@ -336,7 +336,66 @@ def fix_notebook_toc(html: str) -> str:
     return re.sub(r'href="#([^"]+)"', one, html)
 
 
+_HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([\w-]+)">')
+
+
+def book_alternates(html: str) -> str:
+    """Rename the theme's per-page ``<link rel="alternate" hreflang>`` to ``rel="book-alternate"``.
+
+    The theme reads ``rel="alternate"`` links as the roots of other editions and
+    fetches a ``sitemap.xml`` beside each one; this book's alternates are the same
+    page in the other edition, which ``assets/javascripts/i18n.js`` reads instead.
+
+    >>> book_alternates('<link rel="alternate" href="../he/x/" hreflang="he">')
+    '<link rel="book-alternate" href="../he/x/" hreflang="he">'
+    """
+    return _HEAD_ALTERNATE.sub(r'<link rel="book-alternate" href="\1" hreflang="\2">', html)
+
+
+# In Hebrew text, a shape such as (3, 28, 28) or 16 × 16 would be laid out right to
+# left, its numbers in reverse order; it is isolated as a left-to-right run.
+_LTR_RUN = re.compile(r"\((?:\s*[0-9A-Za-z]+\s*,)+\s*[0-9A-Za-z]*\s*\)|[0-9]+(?:\s*[×x]\s*[0-9]+)+")
+_SKIP_OPEN = re.compile(r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\barithmatex\b")
+
+
+def isolate_ltr_runs(html: str) -> str:
+    r"""Wrap shapes and "a × b" sizes in the text of a Hebrew page in ``<span dir="ltr">``.
+
+    Code, math, scripts and attributes are left alone.
+
+    >>> isolate_ltr_runs('<p>צורה (3, 28, 28) וגם 16 × 16</p><code>(1, 2)</code><span class="arithmatex">(a, b)</span>')
+    '<p>צורה <span dir="ltr">(3, 28, 28)</span> וגם <span dir="ltr">16 × 16</span></p><code>(1, 2)</code><span class="arithmatex">(a, b)</span>'
+    """
+    out: list[str] = []
+    skip: str | None = None     # the element whose text is left alone
+    depth = 0
+    for part in re.split(r"(<[^>]+>)", html):
+        if part.startswith("<"):
+            if skip is None:
+                m = _SKIP_OPEN.match(part)
+                if m and not part.endswith("/>"):
+                    skip, depth = (m[1] or m[2]), 1
+            else:
+                if re.match(rf"<{skip}\b", part) and not part.endswith("/>"):
+                    depth += 1
+                elif re.match(rf"</{skip}\s*>", part):
+                    depth -= 1
+                    if depth == 0:
+                        skip = None
+            out.append(part)
+        elif skip is None and part:
+            out.append(_LTR_RUN.sub(lambda m: f'<span dir="ltr">{m[0]}</span>', part))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
 def on_post_page(output, page, config, **kwargs):
+    output = book_alternates(output)
+    if language(config) == "he":
+        head, sep, body = output.partition('<div class="md-content"')
+        if sep:
+            output = head + sep + isolate_ltr_runs(body)
     if "jupyter-wrapper" in output:
         output = fix_notebook_toc(strip_notebook_loaders(output))
     return output

@@ -4,8 +4,8 @@
  *    mode, self-check boxes, the shape calculator) in the page's language, taken
  *    from <html lang>. "{0}", "{1}" … in a text are replaced by the values.
  *  - The language switcher in the header lands on the same page in the other
- *    edition. The build gives each page its alternates as <link rel="alternate"
- *    hreflang> in <head>, which instant navigation swaps; the header is not swapped,
+ *    edition. The build gives each page its alternates as <link rel="book-alternate"
+ *    hreflang> in <head> (book/mkdocs_hooks.py), which instant navigation swaps; the header is not swapped,
  *    so its links are re-pointed at those alternates after every page change.
  *  - A link into the other edition is followed with a full page load, not by
  *    instant navigation, so that <html lang> and <body dir> change with the page.
@@ -130,8 +130,8 @@
 
   /* The edition of a URL: "he" when its path, from the site root, starts with he/. */
   function siteRoot() {
-    var en = document.querySelector('head link[rel="alternate"][hreflang="en"]');
-    var he = document.querySelector('head link[rel="alternate"][hreflang="he"]');
+    var en = document.querySelector('head link[rel="book-alternate"][hreflang="en"]');
+    var he = document.querySelector('head link[rel="book-alternate"][hreflang="he"]');
     if (en && he) {
       // the English alternate of the home page is the root; otherwise strip the common tail
       var enPath = new URL(en.href, location.href).pathname, hePath = new URL(he.href, location.href).pathname;
@@ -150,7 +150,7 @@
 
   function pointSwitcher() {
     document.querySelectorAll(".md-select__link[hreflang]").forEach(function (a) {
-      var alt = document.querySelector('head link[rel="alternate"][hreflang="' + a.getAttribute("hreflang") + '"]');
+      var alt = document.querySelector('head link[rel="book-alternate"][hreflang="' + a.getAttribute("hreflang") + '"]');
       if (alt) a.href = alt.href;
       if (a.getAttribute("hreflang") === lang()) a.setAttribute("aria-current", "true");
       else a.removeAttribute("aria-current");
