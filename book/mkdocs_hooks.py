@@ -352,9 +352,12 @@ def book_alternates(html: str) -> str:
     return _HEAD_ALTERNATE.sub(r'<link rel="book-alternate" href="\1" hreflang="\2">', html)
 
 
-# In Hebrew text, a shape such as (3, 28, 28) or 16 × 16 would be laid out right to
-# left, its numbers in reverse order; it is isolated as a left-to-right run.
-_LTR_RUN = re.compile(r"\((?:\s*[0-9A-Za-z]+\s*,)+\s*[0-9A-Za-z]*\s*\)|[0-9]+(?:\s*[×x]\s*[0-9]+)+")
+# In Hebrew text, a shape such as (3, 28, 28) or 16 × 16, a call such as Conv2d(3, 5, 3)
+# or a chain "Conv2d → ReLU" would be laid out right to left (numbers reversed, arrows
+# pointing back); each is isolated as one left-to-right run.
+_ATOM = r"(?:[A-Za-z_][A-Za-z0-9_.]*)?\((?:\s*[0-9A-Za-z_=.'\"]+\s*,)*\s*[0-9A-Za-z_=.'\"]*\s*\)|[0-9]+(?:\s*[×x]\s*[0-9]+)+"
+_LTR_RUN = re.compile(rf"(?:{_ATOM}|[A-Za-z0-9_.]+)(?:\s*→\s*(?:{_ATOM}|[A-Za-z0-9_.…]+))+|{_ATOM}")
+_CODE_CHAIN = re.compile(r"<code>[^<]*</code>(?:\s*(?:→|&rarr;)\s*<code>[^<]*</code>)+")
 _SKIP_OPEN = re.compile(r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\barithmatex\b")
 
 
@@ -363,9 +366,14 @@ def isolate_ltr_runs(html: str) -> str:
 
     Code, math, scripts and attributes are left alone.
 
+    >>> isolate_ltr_runs('<p>שכבה Conv2d(3, 5, 3) ואז A → B(2) → C</p>')
+    '<p>שכבה <span dir="ltr">Conv2d(3, 5, 3)</span> ואז <span dir="ltr">A → B(2) → C</span></p>'
+    >>> isolate_ltr_runs('<p>שרשרת <code>Conv2d</code> → <code>ReLU</code>.</p>')
+    '<p>שרשרת <span dir="ltr"><code>Conv2d</code> → <code>ReLU</code></span>.</p>'
     >>> isolate_ltr_runs('<p>צורה (3, 28, 28) וגם 16 × 16</p><code>(1, 2)</code><span class="arithmatex">(a, b)</span>')
     '<p>צורה <span dir="ltr">(3, 28, 28)</span> וגם <span dir="ltr">16 × 16</span></p><code>(1, 2)</code><span class="arithmatex">(a, b)</span>'
     """
+    html = _CODE_CHAIN.sub(lambda m: f'<span dir="ltr">{m[0]}</span>', html)
     out: list[str] = []
     skip: str | None = None     # the element whose text is left alone
     depth = 0

@@ -117,6 +117,7 @@
     input.type = "text";
     input.autocomplete = "off";
     input.spellcheck = false;
+    input.dir = "ltr";  // numbers and shapes, also in the Hebrew edition
     input.placeholder = box.dataset.placeholder || "";
     var button = document.createElement("button");
     button.type = "button";
