@@ -83,6 +83,18 @@ def _chapter_label(path: str) -> str:
     return path.removeprefix("chapters/").split("-", 1)[0].upper()
 
 
+def _hebrew_key(hebrew: str) -> str:
+    """Sort Hebrew entries by their Hebrew words, even when the English word comes first.
+
+    >>> _hebrew_key("batch (מנה)"), _hebrew_key("dropout")
+    ('מנה)', 'dropout')
+    """
+    import re
+
+    found = re.search(r"[\u0590-\u05FF].*", hebrew)
+    return found[0] if found else hebrew.lower()
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -96,7 +108,7 @@ def table(lang: str) -> str:
     if lang not in ("en", "he"):
         raise ValueError(f"no glossary edition {lang!r}: use 'en' or 'he'")
     he = lang == "he"
-    rows = sorted(TERMS, key=lambda t: t.hebrew if he else t.english.lower())
+    rows = sorted(TERMS, key=lambda t: _hebrew_key(t.hebrew) if he else t.english.lower())
     head = ["עברית", "English", "PyTorch", "פרק"] if he else ["English", "Hebrew (עברית)", "PyTorch", "Chapter"]
     lines = [_row(head), _row(["---"] * 4)]
     for t in rows:

@@ -150,6 +150,16 @@ _LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _FACT = re.compile(r"(?<!\\)\{\{\s*(?P<name>[A-Za-z_]\w*\.[A-Za-z_]\w*)")
 
 
+def _edition_free(fact: str, hebrew: bool) -> str:
+    """``glossary.table_he`` (Hebrew page) and ``glossary.table_en`` -> ``glossary.table``.
+
+    >>> _edition_free("a5.gpu_status_he", True), _edition_free("a5.gpu_status", False)
+    ('a5.gpu_status', 'a5.gpu_status')
+    """
+    fact = re.sub(r"_en$", "", fact)
+    return re.sub(r"_he$", "", fact) if hebrew else fact
+
+
 def skeleton(page: Path) -> dict[str, list[str]]:
     """What a page and its translation must share, in order: headings (ids, from
     level 2 on), includes (code and page sections; a Hebrew page includes the
@@ -161,8 +171,8 @@ def skeleton(page: Path) -> dict[str, list[str]]:
     return {
         "headings": [f"h{level}#{ident}" for level, ident in heading_ids(page) if level > 1],
         "includes": includes,
-        # a fact with an edition suffix (glossary.table_he) stands for its English twin
-        "facts": sorted(set(re.sub(r"_he$", "_en", m["name"]) if is_he else m["name"] for m in _FACT.finditer(text))),
+        # a fact with an edition suffix (gpu_status_he, table_he) stands for its English twin
+        "facts": sorted(set(_edition_free(m["name"], is_he) for m in _FACT.finditer(text))),
         "figures": sorted(set(t for t in links if t.endswith(".svg"))),
         "links": sorted(set(re.sub(r"#.*", "", t) for t in links if not t.endswith(".svg") and re.sub(r"#.*", "", t))),
     }

@@ -599,6 +599,11 @@ def _phrase_from(size: int | None, unit: str) -> str:
     return f"from {unit} {size} up" if size is not None else "at no measured size"
 
 
+def _phrase_from_he(size: int | None, unit: str) -> str:
+    """The same phrase for the Hebrew edition (its ``*_he`` facts)."""
+    return f"החל מ־{unit} {size} ומעלה" if size is not None else "באף גודל שנמדד"
+
+
 def facts() -> dict[str, object]:
     """The numbers chapter A5 prints, from the committed results and from the roofline code."""
     from snippets.results import load
@@ -625,6 +630,7 @@ def facts() -> dict[str, object]:
         "li_b1": f"{linear_intensity(1, 1024, 1024):.2f}",
         "li_b256": f"{linear_intensity(256, 1024, 1024):.0f}",
         "machine_kind": "virtual machine" if data.get("virtual_machine") else "machine",
+        "machine_kind_he": "מכונה וירטואלית" if data.get("virtual_machine") else "מכונה פיזית",
         "ai_matmul_16": f"{arithmetic_intensity('matmul', 16):.1f}",
         "ai_matmul_large": f"{arithmetic_intensity('matmul', mm[-1]['size']):.0f}",
         "ai_add": f"{arithmetic_intensity('add', 2048):.3f}",
@@ -685,8 +691,15 @@ def facts() -> dict[str, object]:
             f"Measured on {data['devices']['cuda']} (results of {record['produced']['date']}). With the data "
             f"already on the GPU, it beat this machine's CPU ({many} threads) for matrix products "
             f"{_phrase_from(xo_mm, 'n =')} and for the MLP {_phrase_from(xo_mlp, 'batch size')}.")
+        out["gpu_status_he"] = (
+            f"נמדד על {data['devices']['cuda']} (תוצאות מ־{record['produced']['date']}). כשהנתונים כבר על ה־GPU, "
+            f"הוא ניצח את ה־CPU של המכונה הזו ({many} threads) במכפלות מטריצות "
+            f"{_phrase_from_he(xo_mm, 'n =')}, וב־MLP {_phrase_from_he(xo_mlp, 'גודל batch')}.")
     else:
         out["gpu_status"] = (
             "GPU numbers are not yet measured. The committed results come from a machine without a GPU, "
             "so the figures show the CPU only and this page states no measured CPU–GPU crossover.")
+        out["gpu_status_he"] = (
+            "מספרי GPU עדיין לא נמדדו. התוצאות שב־repository באות ממכונה בלי GPU, ולכן האיורים מראים "
+            "רק את ה־CPU, והעמוד הזה אינו מציין נקודת מעבר נמדדת בין CPU ל־GPU.")
     return out

@@ -343,6 +343,16 @@ VARIANTS: dict[str, tuple[str, Callable[[], nn.Sequential]]] = {
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.AvgPool2d(2),
         nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))),
 }
+
+#: The captions of VARIANTS in the Hebrew edition (facts ``caption_<name>_he``); a
+#: test checks that each says the same numbers as its English caption.
+CAPTIONS_HE: dict[str, str] = {
+    "padding1": "ריפוד 1 שומר על 28 × 28 (\"same\" עבור kernel של 3 × 3)",
+    "stride2": "צעד 2: העיגול כלפי מטה פועל פעמיים",
+    "two_blocks": "בלוק קונבולוציה שני: ה־11 האי־זוגי מעוגל כלפי מטה ל־5",
+    "ceil_mode": "אותו דבר עם ceil_mode=True: ה־11 מעוגל כלפי מעלה ל־6",
+    "lenet5": "הגדלים של LeNet-5, בפישוט (padding=2 גורם ל־28 × 28 להתנהג כמו 32 × 32)",
+}
 # --8<-- [end:variants]
 
 
@@ -454,4 +464,5 @@ def _facts() -> dict[str, object]:
     for name, (_, build) in VARIANTS.items():
         out[f"table_{name}"] = shape_table(trace(build()))
         out[f"caption_{name}"] = VARIANTS[name][0]
+        out[f"caption_{name}_he"] = CAPTIONS_HE[name]
     return out

@@ -255,3 +255,13 @@ def test_our_timer_agrees_with_torch_utils_benchmark():
     theirs = tb.Timer("time.sleep(0.01)", globals={"time": time}).timeit(9).median
     assert ours == pytest.approx(0.01, rel=0.3)
     assert ours == pytest.approx(theirs, rel=0.3)
+
+
+def test_hebrew_status_says_the_same_as_the_english_one():
+    """The Hebrew page shows gpu_status_he: measured or not, and the same numbers."""
+    import re
+    f = facts()
+    gpu = "not yet measured" not in f["gpu_status"]
+    assert ("לא נמדדו" not in f["gpu_status_he"]) == gpu
+    assert re.findall(r"\d+", f["gpu_status"]) == re.findall(r"\d+", f["gpu_status_he"])
+    assert f["machine_kind_he"] in ("מכונה וירטואלית", "מכונה פיזית")

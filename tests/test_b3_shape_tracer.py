@@ -226,3 +226,13 @@ def test_non_square_arguments_and_lazy_linear():
     assert rows[1].how == "H: ⌊(28 + 2·0 − 3) / 1⌋ + 1 = 26; W: ⌊(28 + 2·0 − 5) / 2⌋ + 1 = 12"
     assert describe(model[0]) == "Conv2d(3, 5, (3, 5), stride=(1, 2))"
     assert model[2].in_features == 5 * 26 * 12 and rows[-1].shape == (2, 10)
+
+
+def test_hebrew_captions_say_the_same_numbers():
+    """The Hebrew edition's captions (facts caption_<name>_he) state the same numbers as the English ones."""
+    import re
+
+    from snippets.b3_shape_tracer import CAPTIONS_HE, VARIANTS
+    assert set(CAPTIONS_HE) == set(VARIANTS)
+    for name, (english, _) in VARIANTS.items():
+        assert sorted(re.findall(r"\d+", english)) == sorted(re.findall(r"\d+", CAPTIONS_HE[name])), name

@@ -1,0 +1,156 @@
+"""The Hebrew edition in Chromium: right to left with code and math left to right,
+a language switcher that lands on the same page, search in Hebrew, and the book's
+interactive parts speaking Hebrew. (Every page of both editions also goes through
+the checks of test_browser.py and test_browser_site.py: requests, console, math,
+axe-core, links.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_tools import assert_math_typeset, watch
+from conftest import site_pages
+
+pytestmark = pytest.mark.browser
+
+DIRECTIONS_JS = """() => {
+  const dir = e => getComputedStyle(e).direction;
+  const article = document.querySelector('article');
+  const ltr = sel => [...article.querySelectorAll(sel)].filter(e => dir(e) !== 'ltr')
+                       .map(e => sel + ': ' + e.textContent.slice(0, 40));
+  return {
+    html: document.documentElement.lang, body: document.body.dir, article: dir(article),
+    wrong: [].concat(ltr('pre'), ltr('code'), ltr('.katex'), ltr('span[dir=ltr]'), ltr('.self-check input')),
+    counts: {pre: article.querySelectorAll('pre').length, code: article.querySelectorAll('code').length,
+             katex: article.querySelectorAll('.katex').length},
+  };
+}"""
+
+
+def _page(browser, width=1280):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    return context, context.new_page()
+
+
+def test_every_hebrew_page_is_rtl_with_code_and_math_ltr(site, server, browser):
+    pages = [p for p in site_pages(site) if p.startswith("he/")]
+    assert len(pages) == len([p for p in site_pages(site) if not p.startswith(("he/", "notebooks/"))])
+    context, page = _page(browser)
+    seen = {"pre": 0, "code": 0, "katex": 0}
+    for path in pages:
+        visit = watch(page, server)
+        page.goto(server + path, wait_until="networkidle")
+        assert_math_typeset(page, path)
+        state = page.evaluate(DIRECTIONS_JS)
+        assert (state["html"], state["body"], state["article"]) == ("he", "rtl", "rtl"), path
+        assert not state["wrong"], f"{path}: right to left where it must be left to right: {state['wrong'][:5]}"
+        for key in seen:
+            seen[key] += state["counts"][key]
+        assert not visit.problems(), f"{path}: {visit.problems()}"
+    assert all(seen.values()), f"the Hebrew pages should show code blocks, inline code and math: {seen}"
+    context.close()
+
+
+def _switch(page, lang: str):
+    page.locator(".md-select").first.hover()
+    page.locator(f".md-select__link[hreflang={lang}]").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_switcher_lands_on_the_same_page_after_instant_navigation(server, browser):
+    context, page = _page(browser)
+    visit = watch(page, server)
+    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    # move by instant navigation first: the header (and its switcher) is not reloaded
+    page.evaluate("() => { window.__sameWindow = true; }")
+    page.locator("nav.md-nav--primary a.md-nav__link[href$='b1-kl-asymmetry/']").locator("visible=true").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => window.__sameWindow === true"), "nav click reloaded the page"
+    _switch(page, "he")
+    assert page.url == server + "he/chapters/b1-kl-asymmetry/"
+    assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["he", "rtl"]
+    assert page.evaluate("() => window.__sameWindow") is None, "changing edition must load the page anew"
+    assert_math_typeset(page, "he B1 after switching")
+    page.locator("nav.md-nav--primary a.md-nav__link[href$='c-lipschitz-rnn/']").locator("visible=true").first.click()
+    page.wait_for_load_state("networkidle")
+    _switch(page, "en")
+    assert page.url == server + "chapters/c-lipschitz-rnn/"
+    assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["en", "ltr"]
+    assert not visit.problems(), visit.problems()
+    context.close()
+
+
+def test_shared_notebook_from_the_hebrew_nav_and_back(server, browser):
+    context, page = _page(browser)
+    page.goto(server + "he/chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    page.locator("nav.md-nav--primary a.md-nav__link[href$='notebooks/a2_rnncell_parameters/']").locator("visible=true").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == server + "notebooks/a2_rnncell_parameters/"
+    assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["en", "ltr"]
+    _switch(page, "he")
+    assert page.url == server + "he/chapters/a2-rnncell-parameters/"
+    context.close()
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("ליפשיץ", "he/chapters/c-lipschitz-rnn/"),          # a Hebrew word
+    ("אקוויווריאנטיות", "he/chapters/d-cnn-characteristics/"),
+])
+def test_search_finds_hebrew_pages(server, browser, term, expected):
+    context, page = _page(browser)
+    page.goto(server + "he/", wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(term)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    links = page.evaluate("() => [...document.querySelectorAll('.md-search-result__item a')].map(a => a.href)")
+    assert any(link.endswith(expected) or expected + "#" in link for link in links), links
+    context.close()
+
+
+def test_exam_mode_and_self_checks_speak_hebrew(server, browser):
+    context, page = _page(browser)
+    visit = watch(page, server)
+    page.goto(server + "he/chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    toggle = page.locator(".book-mode-toggle")
+    assert toggle.inner_text() == "מצב מבחן: כבוי"
+    toggle.click()
+    assert page.locator(".book-reveal .admonition-title").inner_text() == "מצב מבחן: נסו קודם בעצמכם"
+    assert page.locator(".book-answers").is_hidden()
+    page.locator(".book-reveal button").click()
+    assert page.locator(".book-answers").is_visible()
+    toggle.click()
+    box = page.locator("#check-a2-total")
+    box.locator("input").fill("abc")
+    box.locator("button").click()
+    assert "ספרות בלבד" in box.locator(".self-check__message").inner_text()
+    box.locator("input").fill("1")
+    box.locator("button").click()
+    assert box.locator(".self-check__message").inner_text().startswith("לא בדיוק")
+    assert not visit.problems(), visit.problems()
+    context.close()
+
+
+def test_every_interface_text_has_a_hebrew_version(server, browser):
+    context, page = _page(browser)
+    page.goto(server + "he/", wait_until="networkidle")
+    tables = page.evaluate("() => window.bookTextTables")
+    assert set(tables["en"]) == set(tables["he"]), set(tables["en"]) ^ set(tables["he"])
+    context.close()
+
+
+def test_shape_calculator_speaks_hebrew_and_still_computes(server, browser):
+    context, page = _page(browser)
+    visit = watch(page, server)
+    page.goto(server + "he/chapters/b3-cnn-shapes/", wait_until="networkidle")
+    summary = page.locator(".shape-calculator .sc-summary").first
+    text = summary.inner_text()
+    assert text.startswith("פלט") and "פרמטרים" in text, text
+    english = browser.new_page()
+    english.goto(server + "chapters/b3-cnn-shapes/", wait_until="networkidle")
+    # the same numbers in both editions
+    import re
+    assert re.findall(r"\d[\d,]*", english.locator(".shape-calculator .sc-summary").first.inner_text()) == \
+        re.findall(r"\d[\d,]*", text)
+    english.close()
+    assert not visit.problems(), visit.problems()
+    context.close()

@@ -1,0 +1,225 @@
+"""The Hebrew edition: complete, in sync with the English one, and built right.
+
+Proves ``book/i18n.py`` (pairs, freshness, skeletons), ``book/glossary.py`` and the
+hooks that build the Hebrew pages (``book/mkdocs_hooks.py``). The browser checks of
+every page (``tests/test_browser*.py``) run on both editions; the checks that only
+make sense for Hebrew pages (direction, code left to right, the switcher) are here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from book import glossary, i18n
+from conftest import site_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---- every page has its other half, and it is up to date --------------------------
+
+def test_every_english_page_has_a_hebrew_page():
+    missing = [str(p.relative_to(ROOT)) for p in i18n.english_pages() if not i18n.hebrew_of(p).is_file()]
+    assert not missing, f"English pages without a Hebrew page (docs/x.he.md): {missing}"
+
+
+def test_every_hebrew_page_has_an_english_page():
+    orphans = [str(p.relative_to(ROOT)) for p in i18n.hebrew_pages() if not i18n.english_of(p).is_file()]
+    assert not orphans, f"Hebrew pages without an English page: {orphans}"
+
+
+@pytest.mark.parametrize("english", i18n.english_pages(), ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
+def test_hebrew_page_is_fresh(english):
+    """The Hebrew page records the hash of the English source it was last updated with."""
+    hebrew = i18n.hebrew_of(english)
+    assert i18n.state(english) == "fresh", (
+        f"{english.relative_to(ROOT)} changed after {hebrew.relative_to(ROOT)} was last brought up to date "
+        f"(recorded {i18n.recorded_hash(hebrew)}, now {i18n.source_hash(english)}). Update the Hebrew text, "
+        f"then run: python -m book.i18n stamp {hebrew.relative_to(ROOT)}")
+
+
+@pytest.mark.parametrize("english", i18n.english_pages(), ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
+def test_hebrew_page_has_the_same_skeleton(english):
+    """Same headings (ids, levels, order), code includes, facts, figures and links."""
+    assert i18n.differences(english) == []
+
+
+def test_freshness_check_fails_when_the_english_page_changes(tmp_path):
+    english = tmp_path / "x.md"
+    english.write_text("# Title\n\n## Why\n\nBecause.\n", encoding="utf-8")
+    hebrew = i18n.hebrew_of(english)
+    hebrew.write_text("# כותרת\n\n## למה {#why}\n\nכי.\n", encoding="utf-8")
+    assert i18n.state(english) == "stale"              # never stamped
+    i18n.stamp(hebrew)
+    assert i18n.state(english) == "fresh"
+    assert hebrew.read_text(encoding="utf-8").startswith("---\nenglish_sha256: ")
+    english.write_text("# Title\n\n## Why\n\nBecause, and more.\n", encoding="utf-8")
+    assert i18n.state(english) == "stale"
+    i18n.stamp(hebrew)                                 # re-stamping keeps one hash line
+    assert hebrew.read_text(encoding="utf-8").count("english_sha256") == 1
+    assert i18n.state(english) == "fresh"
+
+
+def test_skeleton_check_fails_when_the_editions_drift(tmp_path):
+    english = tmp_path / "x.md"
+    english.write_text('# T\n\n## Why\n\n{{ a2_rnncell_parameters.total }}\n\n```python\n--8<-- "snippets/a.py:one"\n```\n'
+                       "![f](../figures/a.svg)\n", encoding="utf-8")
+    hebrew = i18n.hebrew_of(english)
+    hebrew.write_text('# כ\n\n## למה\n\n82,432\n\n```python\n--8<-- "snippets/a.py:two"\n```\n', encoding="utf-8")
+    problems = "\n".join(i18n.differences(english))
+    for what in ("headings", "includes", "facts", "figures", "english_sha256"):
+        assert what in problems, problems
+
+
+def test_hebrew_includes_name_hebrew_sections():
+    """A Hebrew page includes Hebrew text: `--8<-- "docs/x.md:…"` must be `docs/x.he.md`."""
+    bad = []
+    for hebrew in i18n.hebrew_pages():
+        for line in hebrew.read_text(encoding="utf-8").splitlines():
+            if re.match(r'\s*-{1,}8<-{1,}\s+"docs/', line) and ".he.md" not in line:
+                bad.append(f"{hebrew.relative_to(ROOT)}: {line.strip()}")
+    assert not bad, bad
+
+
+def test_status_command_reports_every_pair(capsys):
+    assert i18n.main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("fresh") == len(i18n.english_pages())
+
+
+# ---- the navigation and the glossary ---------------------------------------------
+
+def _mkdocs_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def _nav_titles(items) -> list[str]:
+    out = []
+    for item in items:
+        for title, value in item.items():
+            out.append(title)
+            if isinstance(value, list):
+                out += _nav_titles(value)
+    return out
+
+
+def test_every_nav_title_has_a_hebrew_title():
+    config = _mkdocs_config()
+    i18n_plugin = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    hebrew = next(lang for lang in i18n_plugin["languages"] if lang["locale"] == "he")
+    translations = hebrew["nav_translations"]
+    missing = [t for t in _nav_titles(config["nav"]) if t not in translations]
+    assert not missing, f"nav titles without a Hebrew title in mkdocs.yml (nav_translations): {missing}"
+    unused = [t for t in translations if t not in _nav_titles(config["nav"])]
+    assert not unused, f"nav_translations for titles the nav does not have: {unused}"
+
+
+def _resolve(name: str):
+    import importlib
+    parts = name.split(".")
+    obj = importlib.import_module(parts[0])
+    for part in parts[1:]:
+        obj = getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize("term", [t for t in glossary.TERMS if t.pytorch], ids=lambda t: t.english)
+def test_glossary_pytorch_names_exist(term):
+    name, _, argument = term.pytorch.partition("(")
+    obj = _resolve(name)
+    if argument:
+        keyword = argument.split("=")[0]
+        assert keyword in inspect.signature(obj).parameters, f"{name} has no argument {keyword}"
+
+
+def _book_text(pages) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in pages if p.name not in ("glossary.md", "glossary.he.md")).lower()
+
+
+def test_glossary_terms_appear_in_both_editions():
+    english = _book_text(i18n.english_pages())
+    hebrew = _book_text(i18n.hebrew_pages())
+    missing = []
+    for t in glossary.TERMS:
+        word = re.sub(r"\s*\(.*?\)", "", t.english).lower()
+        if word not in english and word.replace("-", "") not in english and word.replace("isation", "ization") not in english:
+            missing.append(f"English: {t.english!r}")
+        main = re.sub(r"\s*\(.*?\)", "", t.hebrew).lower()
+        if main not in hebrew:
+            missing.append(f"Hebrew: {t.hebrew!r}")
+    assert not missing, missing
+
+
+def test_glossary_chapters_exist():
+    for t in glossary.TERMS:
+        assert (ROOT / "docs" / t.chapter).is_file(), t
+
+
+def test_glossary_rejects_an_unknown_edition():
+    with pytest.raises(ValueError, match="'fr'"):
+        glossary.table("fr")
+
+
+# ---- the built site ----------------------------------------------------------------
+
+def _english_pages_built(site: Path) -> list[str]:
+    return [p for p in site_pages(site) if not p.startswith("he/")]
+
+
+def test_every_built_page_has_its_hebrew_page_except_the_shared_notebooks(site):
+    pages = set(site_pages(site))
+    english = _english_pages_built(site)
+    notebooks = [p for p in english if p.startswith("notebooks/")]
+    assert notebooks, "no notebook pages were built"
+    missing = [p for p in english if p not in notebooks and f"he/{p}" not in pages]
+    assert not missing, missing
+    assert not [p for p in pages if p.startswith("he/notebooks/")], "notebooks must not be built twice"
+
+
+def test_hebrew_pages_are_right_to_left_and_english_pages_left_to_right(site):
+    for path in site_pages(site):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        lang = re.search(r'<html lang="([\w-]+)"', html)[1]
+        direction = re.search(r'<body dir="(\w+)"', html)[1]
+        expected = ("he", "rtl") if path.startswith("he/") else ("en", "ltr")
+        assert (lang, direction) == expected, path
+
+
+def test_switcher_links_land_on_existing_pages(site):
+    """Each page names its two editions (rel="book-alternate"); both files exist, and
+    the Hebrew link of a shared notebook is the Hebrew page of its chapter."""
+    for path in site_pages(site):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        links = dict((lang, href) for href, lang in re.findall(r'<link rel="book-alternate" href="([^"]*)" hreflang="(\w+)">', html))
+        assert set(links) == {"en", "he"}, path
+        for lang, href in links.items():
+            target = (site / path / href).resolve()
+            assert (target / "index.html").is_file(), f"{path}: {lang} link {href} does not exist"
+        here = (site / path).resolve()
+        own = links["he" if path.startswith("he/") else "en"]
+        assert (site / path / own).resolve() == here, f"{path}: its own edition's link is not itself"
+        if path.startswith("notebooks/"):
+            assert "/he/chapters/" in (site / path / links["he"]).resolve().as_posix() + "/", path
+        assert 'rel="alternate" href' not in html, f"{path}: a rel=alternate link makes the theme fetch a sitemap beside it"
+
+
+def test_hebrew_pages_link_to_the_shared_notebooks(site):
+    html = (site / "he/chapters/a2-rnncell-parameters/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../notebooks/a2_rnncell_parameters/"' in html
+
+
+def test_hebrew_search_entries_are_indexed(site):
+    import json
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hebrew = [d for d in index["docs"] if d["location"].startswith("he/")]
+    assert len({d["location"].split("#")[0] for d in hebrew}) == len([p for p in site_pages(site) if p.startswith("he/")]) - 2, \
+        "every Hebrew page but the two print pages (excluded from search, as in English) is indexed"
+    assert "־" in index["config"]["separator"], "the Hebrew hyphen (maqaf) separates words"
