@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:  # the hook is loaded by path, not as a package
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from book.facts import FactError, substitute  # noqa: E402
 
@@ -71,6 +72,20 @@ def _is_notebook_file(file) -> bool:
 def _english_url(file) -> str:
     """The URL of a file in the English build, whichever build this is."""
     return file.url.removeprefix("he/")
+
+
+@event_priority(-200)   # after mkdocs-static-i18n (-100), which rebuilds every File
+def on_files(files, config, **kwargs):
+    """mkdocs-static-i18n replaces each file by a plain ``File``, so a notebook would be
+    copied as its raw ``.py`` source; wrap notebooks again as mkdocs-jupyter does."""
+    from mkdocs_jupyter.plugin import NotebookFile
+
+    if "mkdocs-jupyter" not in config["plugins"]:
+        return files
+    for file in [f for f in files if _is_notebook_file(f) and not isinstance(f, NotebookFile)]:
+        files.remove(file)
+        files.append(NotebookFile(file, **config))
+    return files
 
 
 def on_nav(nav, config, files, **kwargs):
@@ -152,23 +167,34 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 
 _NB_LINK = re.compile(r"\]\((?P<path>(?:\.\./)*notebooks/(?P<name>\w+)\.py)(?P<frag>#[^)\s]*)?\)")
+_NB_PLACEHOLDER = re.compile(r'href="book-notebook:(?P<name>\w+)(?P<frag>#[^"]*)?"')
 
 
-def shared_notebook_links(markdown: str, page_url: str, use_directory_urls: bool = True) -> str:
-    """In a Hebrew page, point links to a notebook at the shared English notebook page.
+def shared_notebook_links(markdown: str) -> str:
+    """In a Hebrew page, mark links to a notebook (``../notebooks/x.py``): the notebooks
+    are pages of the English build only. ``notebook_hrefs`` makes them real links.
 
-    >>> shared_notebook_links("[הריצו](../notebooks/a2_x.py)", "he/chapters/a2/")
-    '[הריצו](../../../notebooks/a2_x/)'
-    >>> shared_notebook_links("[x](../notebooks/a2_x.py#top)", "he/chapters/a2.html", False)
-    '[x](../../notebooks/a2_x.html#top)'
+    >>> shared_notebook_links("[הריצו](../notebooks/a2_x.py#top)")
+    '[הריצו](book-notebook:a2_x#top)'
+    """
+    return _NB_LINK.sub(lambda m: f"](book-notebook:{m['name']}{m['frag'] or ''})", markdown)
+
+
+def notebook_hrefs(html: str, page_url: str, use_directory_urls: bool = True) -> str:
+    """Point marked notebook links at the shared English notebook page, relative to the page.
+
+    >>> notebook_hrefs('<a href="book-notebook:a2_x">', "he/chapters/a2/")
+    '<a href="../../../notebooks/a2_x/">'
+    >>> notebook_hrefs('<a href="book-notebook:a2_x#top">', "he/chapters/a2.html", False)
+    '<a href="../../notebooks/a2_x.html#top">'
     """
     from mkdocs.utils import get_relative_url
 
     def one(m: re.Match[str]) -> str:
         target = f"notebooks/{m['name']}/" if use_directory_urls else f"notebooks/{m['name']}.html"
-        return f"]({get_relative_url(target, page_url)}{m['frag'] or ''})"
+        return f'href="{get_relative_url(target, page_url)}{m["frag"] or ""}"'
 
-    return _NB_LINK.sub(one, markdown)
+    return _NB_PLACEHOLDER.sub(one, html)
 
 
 def on_config(config, **kwargs):
@@ -208,7 +234,7 @@ def on_page_content(html, page, config, files, **kwargs):
     """Every page: the verification stamp. Chapters: answers wrapped for exam mode. Notebooks: download links."""
     from book.verified import stamp
 
-    html = html + stamp(language(config))
+    html = notebook_hrefs(html, page.url, config["use_directory_urls"]) + stamp(language(config))
     if page.file.src_uri.startswith("chapters/"):
         return wrap_answers(html)
     if not _is_notebook(page):
@@ -289,7 +315,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     try:
         markdown = substitute(expand_markdown_includes(markdown), where=page.file.src_uri)
         if language(config) != "en":
-            markdown = shared_notebook_links(markdown, page.url, config["use_directory_urls"])
+            markdown = shared_notebook_links(markdown)
         return markdown
     except FactError as exc:
         raise PluginError(str(exc)) from None

@@ -108,13 +108,15 @@ def test_every_notebook_imports_the_books_code():
 
 def test_every_chapter_answer_is_marked_and_in_the_answer_key():
     """The printable key is made of the chapters' own answers: none may be left out."""
-    key = (DOCS / "print" / "answer-key.md").read_text(encoding="utf-8")
-    exam = (DOCS / "exam.md").read_text(encoding="utf-8")
-    for chapter in sorted((DOCS / "chapters").glob("*.md")):
-        text = chapter.read_text(encoding="utf-8")
-        assert "--8<-- [start:answer]" in text and "--8<-- [end:answer]" in text, chapter.name
-        assert f'--8<-- "docs/chapters/{chapter.name}:answer"' in key, f"{chapter.name} is missing from the answer key"
-        assert f"(/chapters/{chapter.name})" in exam, f"the exam paper does not link {chapter.name}"
+    for edition in ("", ".he"):     # both editions: English and Hebrew
+        key = (DOCS / "print" / f"answer-key{edition}.md").read_text(encoding="utf-8")
+        exam = (DOCS / f"exam{edition}.md").read_text(encoding="utf-8")
+        for english in sorted(p for p in (DOCS / "chapters").glob("*.md") if not p.name.endswith(".he.md")):
+            chapter = english.with_name(english.name.removesuffix(".md") + f"{edition}.md")
+            text = chapter.read_text(encoding="utf-8")
+            assert "--8<-- [start:answer]" in text and "--8<-- [end:answer]" in text, chapter.name
+            assert f'--8<-- "docs/chapters/{chapter.name}:answer"' in key, f"{chapter.name} is missing from the answer key"
+            assert f"(/chapters/{english.name})" in exam, f"the exam paper does not link {english.name}"
 
 
 def test_no_page_types_python_by_hand():

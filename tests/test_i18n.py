@@ -182,6 +182,8 @@ def test_every_built_page_has_its_hebrew_page_except_the_shared_notebooks(site):
     missing = [p for p in english if p not in notebooks and f"he/{p}" not in pages]
     assert not missing, missing
     assert not [p for p in pages if p.startswith("he/notebooks/")], "notebooks must not be built twice"
+    for nb in notebooks:   # rendered by mkdocs-jupyter, not copied as their .py source
+        assert (site / nb / "index.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>"), nb
 
 
 def test_hebrew_pages_are_right_to_left_and_english_pages_left_to_right(site):

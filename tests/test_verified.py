@@ -22,6 +22,15 @@ def test_a_record_for_this_commit_is_stamped(tmp_path, monkeypatch):
     assert "PyTorch 2.13.0" in text and "Python 3.11.7" in text
 
 
+def test_the_hebrew_stamp_says_the_same_in_hebrew(tmp_path, monkeypatch):
+    _record(tmp_path, monkeypatch)
+    monkeypatch.setattr(verified, "git_state", lambda: ("a" * 40, False))
+    text = verified.stamp("he")
+    assert "נבדק ב־2026-11-27" in text and "321 בדיקות" in text and "PyTorch 2.13.0" in text
+    monkeypatch.setattr(verified, "git_state", lambda: ("b" * 40, False))
+    assert "עדיין לא נבדק" in verified.stamp("he")
+
+
 def test_a_record_for_another_commit_or_a_dirty_tree_is_not(tmp_path, monkeypatch):
     _record(tmp_path, monkeypatch)
     for state in [("b" * 40, False), ("a" * 40, True), (None, True)]:
@@ -40,4 +49,7 @@ def test_every_built_page_carries_the_stamp(site):
     from conftest import site_pages
 
     for path in site_pages(site):
-        assert 'class="book-verified"' in (site / path / "index.html").read_text(encoding="utf-8"), path
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        assert 'class="book-verified"' in html, path
+        stamp = html.split('class="book-verified"', 1)[1][:200]
+        assert (("נבדק" in stamp) if path.startswith("he/") else ("erified" in stamp)), f"{path}: stamp in the wrong language"
