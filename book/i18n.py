@@ -178,11 +178,19 @@ def skeleton(page: Path) -> dict[str, list[str]]:
     }
 
 
+def _shown(path: Path) -> str:
+    """A path as the messages show it: from the repository root when it is inside."""
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def differences(english: Path) -> list[str]:
     """How the Hebrew page's skeleton differs from the English page's ([] when in sync)."""
     hebrew = hebrew_of(english)
     if not hebrew.is_file():
-        return [f"{hebrew.relative_to(ROOT)} is missing"]
+        return [f"{_shown(hebrew)} is missing"]
     out = []
     en, he = skeleton(english), skeleton(hebrew)
     for key in en:
@@ -191,9 +199,9 @@ def differences(english: Path) -> list[str]:
             only_he = [x for x in he[key] if x not in en[key]]
             detail = f"only in English: {only_en}; only in Hebrew: {only_he}" if only_en or only_he else \
                 f"same items, another order: English {en[key]} / Hebrew {he[key]}"
-            out.append(f"{hebrew.relative_to(ROOT)}: {key} differ — {detail}")
+            out.append(f"{_shown(hebrew)}: {key} differ — {detail}")
     if hebrew.is_file() and not recorded_hash(hebrew):
-        out.append(f"{hebrew.relative_to(ROOT)}: no english_sha256 in its front matter (python -m book.i18n stamp)")
+        out.append(f"{_shown(hebrew)}: no english_sha256 in its front matter (python -m book.i18n stamp)")
     return out
 
 

@@ -85,6 +85,17 @@ def on_files(files, config, **kwargs):
     for file in [f for f in files if _is_notebook_file(f) and not isinstance(f, NotebookFile)]:
         files.remove(file)
         files.append(NotebookFile(file, **config))
+    # The plugin's record of each edition's pages makes the sitemap, which instant
+    # navigation reads: without the notebooks, a click on one reloads the page.
+    # A notebook is English only: no Hebrew alternate, and not a page of the Hebrew build.
+    i18n = config["plugins"].get("i18n")
+    if i18n is not None and hasattr(i18n, "i18n_files_per_language"):
+        hebrew = language(config) != "en"
+        pages = [f for f in files.documentation_pages() if not (hebrew and _is_notebook_file(f))]
+        for f in pages:
+            if _is_notebook_file(f) and isinstance(getattr(f, "alternates", None), dict):
+                f.alternates.pop("he", None)
+        i18n.i18n_files_per_language[i18n.current_language] = pages
     return files
 
 

@@ -145,6 +145,8 @@ def _book_text(pages) -> str:
 
 
 def test_glossary_terms_appear_in_both_editions():
+    """Each term is used in the English pages, and in the Hebrew pages in its Hebrew
+    form or, as the course often does, in English (the glossary gives both)."""
     english = _book_text(i18n.english_pages())
     hebrew = _book_text(i18n.hebrew_pages())
     missing = []
@@ -152,8 +154,8 @@ def test_glossary_terms_appear_in_both_editions():
         word = re.sub(r"\s*\(.*?\)", "", t.english).lower()
         if word not in english and word.replace("-", "") not in english and word.replace("isation", "ization") not in english:
             missing.append(f"English: {t.english!r}")
-        main = re.sub(r"\s*\(.*?\)", "", t.hebrew).lower()
-        if main not in hebrew:
+        forms = [re.sub(r"\s*\(.*?\)", "", t.hebrew), *re.findall(r"\((.*?)\)", t.hebrew), word]
+        if not any(f.lower().strip() and f.lower().strip() in hebrew for f in forms):
             missing.append(f"Hebrew: {t.hebrew!r}")
     assert not missing, missing
 
@@ -225,3 +227,10 @@ def test_hebrew_search_entries_are_indexed(site):
     assert len({d["location"].split("#")[0] for d in hebrew}) == len([p for p in site_pages(site) if p.startswith("he/")]) - 2, \
         "every Hebrew page but the two print pages (excluded from search, as in English) is indexed"
     assert "־" in index["config"]["separator"], "the Hebrew hyphen (maqaf) separates words"
+
+
+def test_sitemap_lists_every_page_once_and_no_hebrew_notebook(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert len(locs) == len(set(locs)) == len(site_pages(site)), "every page once"
+    assert "he/notebooks/" not in sitemap, "the notebooks have no Hebrew page"

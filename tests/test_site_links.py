@@ -79,7 +79,9 @@ def test_every_internal_link_and_anchor_resolves(site):
                 continue
             fragment = urlparse(href).fragment
             if fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, parse(target).ids)
+                if target not in cache:          # parse each target once (setdefault would parse every time)
+                    cache[target] = parse(target).ids
+                ids = cache[target]
                 if unquote(fragment) not in ids:
                     broken.append(f"{page or '/'}: {href} -> no id {fragment!r} in {target.relative_to(site)}")
         for src in parsed.resources:
