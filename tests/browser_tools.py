@@ -60,6 +60,32 @@ def watch(page, base_url: str) -> Visit:
     return visit
 
 
+# The Hebrew edition: the page is right to left, and code, math, shapes (isolated by
+# the build) and the self-check inputs inside it are left to right; images load.
+DIRECTIONS_JS = """() => {
+  const dir = e => getComputedStyle(e).direction;
+  const article = document.querySelector('article');
+  const ltr = sel => [...article.querySelectorAll(sel)].filter(e => dir(e) !== 'ltr')
+                       .map(e => sel + ': ' + e.textContent.slice(0, 40));
+  return {
+    html: document.documentElement.lang, body: document.body.dir, article: dir(article),
+    wrong: [].concat(ltr('pre'), ltr('code'), ltr('.katex'), ltr('span[dir=ltr]'), ltr('.self-check input')),
+    broken: [...article.querySelectorAll('img')].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+    counts: {pre: article.querySelectorAll('pre').length, code: article.querySelectorAll('code').length,
+             katex: article.querySelectorAll('.katex').length},
+  };
+}"""
+
+
+def assert_hebrew_directions(page, where: str) -> dict:
+    """A page of the Hebrew edition: rtl, with code and math ltr. Returns the element counts."""
+    state = page.evaluate(DIRECTIONS_JS)
+    assert (state["html"], state["body"], state["article"]) == ("he", "rtl", "rtl"), where
+    assert not state["wrong"], f"{where}: right to left where it must be left to right: {state['wrong'][:5]}"
+    assert not state["broken"], f"{where}: images not shown: {state['broken']}"
+    return state["counts"]
+
+
 def math_state(page) -> dict:
     return page.evaluate(
         """() => ({

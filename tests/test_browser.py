@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from book.facts import lookup, render
-from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, math_state, watch
+from browser_tools import VISIBLE_TEXT_JS, assert_hebrew_directions, assert_math_typeset, math_state, watch
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
@@ -30,19 +30,26 @@ def page(browser):
 
 
 def test_every_page_loads_cleanly_with_math_typeset(site, server, browser):
+    """Both editions. A Hebrew page is also right to left with code and math left to
+    right (the rest of the Hebrew checks: tests/test_browser_i18n.py)."""
     pages = site_pages(site)
-    assert {"", "exam/", "chapters/a2-rnncell-parameters/"} <= set(pages)
+    assert {"", "exam/", "chapters/a2-rnncell-parameters/", "he/", "he/exam/"} <= set(pages)
     report = {}
+    seen = {"pre": 0, "code": 0, "katex": 0}
     for path in pages:
         context = browser.new_context()
         page = context.new_page()
         visit = watch(page, server)
         page.goto(server + path, wait_until="networkidle")
         assert_math_typeset(page, path or "/")
+        if path.startswith("he/"):
+            for key, n in assert_hebrew_directions(page, path).items():
+                seen[key] += n
         if visit.problems():
             report[path or "/"] = visit.problems()
         context.close()
     assert not report, report
+    assert all(seen.values()), f"the Hebrew pages should show code blocks, inline code and math: {seen}"
 
 
 def test_a2_math_is_typeset(server, page):
