@@ -208,7 +208,26 @@ def notebook_hrefs(html: str, page_url: str, use_directory_urls: bool = True) ->
     return _NB_PLACEHOLDER.sub(one, html)
 
 
+_NOTEBOOK_CACHE: dict[str, object] = {}
+
+
+def _share_notebook_cache(config) -> None:
+    """The Hebrew build executes no notebook, and mkdocs-jupyter evicts, after each
+    build, every cached notebook that build did not use: after the Hebrew build the
+    cache would be empty, and every rebuild (``mkdocs serve``) would execute every
+    notebook again. So the cache is switched off for the Hebrew build only."""
+    jupyter = config["plugins"].get("mkdocs-jupyter")
+    if jupyter is None:
+        return
+    if language(config) == "en":
+        jupyter.config["cache"] = _NOTEBOOK_CACHE.setdefault("cache", jupyter.config["cache"])
+    else:
+        _NOTEBOOK_CACHE.setdefault("cache", jupyter.config["cache"])
+        jupyter.config["cache"] = False
+
+
 def on_config(config, **kwargs):
+    _share_notebook_cache(config)
     polyfills = config["extra"].get("polyfills") or []
     config["extra"]["polyfills"] = [IFRAME_WORKER if "iframe-worker" in p else p for p in polyfills]
     snippets = config["mdx_configs"].setdefault("pymdownx.snippets", {})

@@ -56,3 +56,23 @@ def test_each_page_built(site):
         stem = src.removesuffix(".md").removesuffix(".py")
         target = site / ("index.html" if stem == "index" else f"{stem}/index.html")
         assert target.is_file(), f"{src} did not produce {target.relative_to(site)}"
+
+
+
+def test_the_hebrew_build_leaves_the_notebook_cache_alone(monkeypatch):
+    """The Hebrew build executes no notebook, and mkdocs-jupyter evicts after a build
+    every cached notebook that build did not use; so the hook turns the cache off
+    for the Hebrew build only, and back on for the next English one (mkdocs serve).
+    (Seen by hand: without it, a second build executed all ten notebooks again.)"""
+    from types import SimpleNamespace
+
+    from book import mkdocs_hooks as hooks
+
+    monkeypatch.setattr(hooks, "_NOTEBOOK_CACHE", {})
+    jupyter = SimpleNamespace(config={"cache": True})
+    i18n = SimpleNamespace(current_language=None)
+    config = {"plugins": {"mkdocs-jupyter": jupyter, "i18n": i18n}}
+    for lang, expected in [(None, True), ("he", False), ("en", True), ("he", False)]:
+        i18n.current_language = lang
+        hooks._share_notebook_cache(config)
+        assert jupyter.config["cache"] is expected, lang
