@@ -15,6 +15,21 @@
 - ``on_post_page``: notebook pages come from nbconvert with a MathJax loader and a
   Mermaid loader that point at a CDN; the book typesets notebook math with its
   vendored KaTeX, so both loaders are removed and no page names another host.
+
+The Hebrew edition (mkdocs-static-i18n builds ``docs/x.he.md`` under ``/he/`` in a
+second build; ``language(config)`` says which build is running):
+
+- ``on_config``: the notebook cache is off for the Hebrew build, which would
+  otherwise evict every cached notebook (``_share_notebook_cache``).
+- ``on_files`` (after the plugin): notebooks are wrapped again as mkdocs-jupyter
+  pages, and kept out of the Hebrew build's sitemap record.
+- ``on_nav``: in the Hebrew build, notebook entries become links to the shared
+  English notebook pages; ``on_page_markdown``/``on_page_content`` do the same for
+  links in the text (``shared_notebook_links``, ``notebook_hrefs``).
+- ``on_page_context``: every page's language switcher names the same page in both
+  editions (``alternates``); ``on_post_page`` writes them as ``rel="book-alternate"``
+  and, in Hebrew pages, isolates shapes, calls and arrow chains left to right
+  (``isolate_ltr_runs``).
 """
 
 from __future__ import annotations
