@@ -12,12 +12,13 @@ export PYTHONUNBUFFERED := 1
 # The notebook cache ignores changes to imported snippets: tests always run without it.
 NOTEBOOK_CACHE ?= true
 
-.PHONY: help install serve build build-offline pdf site test test-fast browser figures results bench katex lock clean
+.PHONY: help install serve build build-offline pdf site lint test test-fast browser figures results bench katex lock clean
 
 help:
 	@echo "make serve          serve the book at http://127.0.0.1:8000 (installs first)"
 	@echo "make test           run every test: snippets, doctests, strict build, browser (installs first)"
 	@echo "make test-fast      the same without the browser checks"
+	@echo "make lint           ruff check and ruff format --check (make test runs it first)"
 	@echo "make build          build the static site into site/ (notebooks executed)"
 	@echo "make build-offline  build a copy that works opened from file:// (site-offline/)"
 	@echo "make pdf            print the blank exam, the answer key and the whole book into site/pdf/"
@@ -55,11 +56,20 @@ build-offline: $(STAMP)
 browser:
 	@tools/ensure-chromium.sh
 
-test: $(STAMP) browser
-	NOTEBOOK_CACHE=false $(BIN)/python -m pytest
+# pytest-xdist: one worker per core; a test file stays on one worker (its module
+# fixtures are made once), the per-page browser tests spread (tests/conftest.py).
+# The site is built once for all workers. A line per finished test file shows progress.
+PYTEST_PARALLEL ?= -n auto --dist loadscope
 
-test-fast: $(STAMP)
-	NOTEBOOK_CACHE=false BOOK_SKIP_BROWSER=1 $(BIN)/python -m pytest -m "not browser"
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) browser lint
+	NOTEBOOK_CACHE=false $(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+test-fast: $(STAMP) lint
+	NOTEBOOK_CACHE=false BOOK_SKIP_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser"
 
 figures: $(STAMP)
 	$(BIN)/python -m snippets.figures

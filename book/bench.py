@@ -29,15 +29,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from book.pdf import serve
+from book.browser import CHROMIUM, FLAGS
+from book.browser import launch as launch_browser
+from book.serve import serve
+from book.site_pages import site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "site-bench.json"
 NODE_DIR = ROOT / ".cache" / "bench-node"
 LIGHTHOUSE_VERSION = "13.5.0"
-CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 TARGETS = {"cold_build_s": 60, "warm_build_s": 5, "page_bytes": 1_000_000, "lighthouse": 95}
 
 
@@ -50,21 +50,9 @@ def _build(dest: Path, cache: Path, port: int) -> float:
     return time.perf_counter() - start
 
 
-def _pages(site: Path) -> list[str]:
-    out = []
-    for html in sorted(site.rglob("index.html")):
-        rel = html.parent.relative_to(site).as_posix()
-        if not rel.startswith(("assets", "search")):
-            out.append("" if rel == "." else rel + "/")
-    return out
-
-
 def _page_loads(base: str, pages: list[str]) -> list[dict]:
-    from playwright.sync_api import sync_playwright
-
     rows = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with launch_browser() as browser:
         for path in pages:
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
@@ -78,7 +66,6 @@ def _page_loads(base: str, pages: list[str]) -> list[dict]:
                          "formulas": n_math, "typeset_ms": round(typeset["ms"], 1),
                          "typeset_done_ms": round(typeset["at"], 1)})
             context.close()
-        browser.close()
     return rows
 
 
@@ -132,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             tmp = Path(tmp)
             _build(tmp / "site", tmp / "cache", 8765)
             with serve(tmp / "site", 8765) as base:
-                record["pages"] = _page_loads(base, _pages(tmp / "site"))
+                record["pages"] = _page_loads(base, site_pages(tmp / "site"))
         record["pages_remeasured"] = environment()["date"]
         OUT.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)} (pages only)")
@@ -146,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"      {record['cold_build_s']} s\n[2/5] warm rebuild (notebooks cached) ...", flush=True)
         record["warm_build_s"] = round(_build(tmp / "site", tmp / "cache", port), 1)
         print(f"      {record['warm_build_s']} s", flush=True)
-        pages = _pages(tmp / "site")
+        pages = site_pages(tmp / "site")
         with serve(tmp / "site", port) as base:
             print(f"[3/5] first load of {len(pages)} pages in Chromium ...", flush=True)
             record["pages"] = _page_loads(base, pages)
@@ -158,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("[5/5] the whole test suite ...", flush=True)
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT,
+        # as `make test` runs it: one worker per core
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "--dist", "loadscope"], cwd=ROOT,
                               env={**os.environ, "NOTEBOOK_CACHE": "false"}, capture_output=True, text=True)
         record["test_suite_s"] = round(time.perf_counter() - start, 1)
         record["test_suite_result"] = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else f"exit {proc.returncode}"

@@ -15,55 +15,22 @@ site links to them). The tests print them too and check them page by page.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import io
 import sys
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
-import yaml
+from book.browser import CHROMIUM
+from book.browser import launch as launch_browser
+from book.config import nav_pages
+from book.serve import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PRINT_PAGES = {"exam-blank.pdf": "print/exam/", "answer-key.pdf": "print/answer-key/"}
 
 
-def nav_pages() -> list[str]:
-    """The site paths of every page in the nav, in order (directory URLs)."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["nav"]
-
-    def walk(items):
-        for item in items:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            if isinstance(value, list):
-                yield from walk(value)
-            else:
-                yield value
-
-    out = []
-    for src in walk(nav):
-        stem = src.removesuffix(".md").removesuffix(".py")
-        out.append("" if stem == "index" else f"{stem}/")
-    return out
-
-
-@contextlib.contextmanager
-def serve(site: Path, port: int = 0):
-    quiet = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
+def _print_progress(line: str) -> None:
+    print(line, flush=True)
 
 
 def print_page(browser, url: str) -> bytes:
@@ -74,31 +41,28 @@ def print_page(browser, url: str) -> bytes:
     page.wait_for_function("() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0",
                            timeout=15_000)
     broken = page.evaluate(
-        "() => [...document.querySelectorAll('article img')].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        "() => [...document.querySelectorAll('article img')]"
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
     if broken:
         raise RuntimeError(f"{url}: images not loaded before printing: {broken}")
     page.emulate_media(media="print")
-    pdf = page.pdf(format="A4", print_background=True, margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+    margin = {"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}
+    pdf = page.pdf(format="A4", print_background=True, margin=margin)
     context.close()
     return pdf
 
 
-def make_pdfs(site: Path, out: Path, chromium: str = "/usr/bin/chromium", progress: bool = True,
-              browser=None) -> dict[str, Path]:
+def make_pdfs(site: Path, out: Path, chromium: str = CHROMIUM,
+              progress: Callable[[str], None] | None = _print_progress, browser=None) -> dict[str, Path]:
     """Print the three PDFs of the book from the built ``site`` into ``out``.
 
+    ``progress``: called with one line per printed page (None: silent).
     ``browser``: a running Playwright browser to use (the tests pass theirs);
     by default Chromium is started at ``chromium``.
     """
     if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as pw:
-            own = pw.chromium.launch(executable_path=chromium, args=FLAGS)
-            try:
-                return make_pdfs(site, out, chromium, progress, own)
-            finally:
-                own.close()
+        with launch_browser(chromium) as own:
+            return make_pdfs(site, out, chromium, progress, own)
     from pypdf import PdfReader, PdfWriter
 
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +73,7 @@ def make_pdfs(site: Path, out: Path, chromium: str = "/usr/bin/chromium", progre
             (out / name).write_bytes(print_page(browser, base + path))
             written[name] = out / name
             if progress:
-                print(f"  {name} <- /{path}", flush=True)
+                progress(f"  {name} <- /{path}")
         writer = PdfWriter()
         for k, path in enumerate(book_pages, 1):
             reader = PdfReader(io.BytesIO(print_page(browser, base + path)))
@@ -118,12 +82,10 @@ def make_pdfs(site: Path, out: Path, chromium: str = "/usr/bin/chromium", progre
                 writer.add_page(pdf_page)
             writer.add_outline_item(title=path.strip("/") or "home", page_number=start)
             if progress:
-                print(f"\r  book.pdf: {k}/{len(book_pages)} pages of the book", end="", flush=True)
+                progress(f"  book.pdf: {k}/{len(book_pages)} /{path}")
     with open(out / "book.pdf", "wb") as f:
         writer.write(f)
     written["book.pdf"] = out / "book.pdf"
-    if progress:
-        print()
     return written
 
 
@@ -131,12 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site (make build)")
     parser.add_argument("out", type=Path, help="where to write the PDFs")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
         print(f"{args.site} is not a built site: run `make build` first", file=sys.stderr)
         return 2
-    for name, path in make_pdfs(args.site, args.out, args.chromium).items():
+    for path in make_pdfs(args.site, args.out, args.chromium).values():
         print(f"wrote {path}")
     return 0
 

@@ -97,17 +97,29 @@ def math_state(page) -> dict:
     )
 
 
-def assert_math_typeset(page, where: str) -> None:
+def assert_math_typeset(page, where: str, min_formulas: int = 0) -> None:
+    """Every formula of the page is typeset, none failed, no raw TeX is visible; at least ``min_formulas``."""
     page.wait_for_function(
         "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=10_000
     )
     state = math_state(page)
     assert state["errors"] == 0, f"{where}: KaTeX errors {state}"
     assert state["done"] == state["arithmatex"], f"{where}: untypeset math {state}"
+    assert state["arithmatex"] >= min_formulas, f"{where}: expected at least {min_formulas} formulas: {state}"
     text = page.evaluate(VISIBLE_TEXT_JS)
     for raw in ("\\(", "\\)", "\\[", "\\]", "$$"):
         assert raw not in text, f"{where}: raw TeX {raw!r} left in the visible text"
 
+
+def click_nav(page, href_end: str) -> None:
+    """Click the visible entry of the primary nav whose link ends with ``href_end``."""
+    page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{href_end}']").locator("visible=true").first.click()
+
+
+BROKEN_IMAGES_JS = (
+    "() => [...document.querySelectorAll('article img')]"
+    ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+)
 
 
 def run_axe(page) -> list[dict]:
@@ -119,7 +131,8 @@ def run_axe(page) -> list[dict]:
             const r = await axe.run(document, {resultTypes: ['violations']});
             return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
                 .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n')[1])}));
+                            nodes: v.nodes.slice(0, 5).map(
+                              n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n')[1])}));
         }"""
     )
     return result

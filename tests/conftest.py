@@ -1,42 +1,49 @@
 """Shared fixtures: the repository, one strict build of the site, a local server, a browser.
 
-The site is built once per test session (notebooks executed, cache off) into a
-temporary folder; the build tests, the static checks of the HTML and the browser
-tests all read that one build.
+The site is built once per test run, even with pytest-xdist (``make test`` runs
+``pytest -n auto --dist loadscope``): the main process makes one run folder and starts
+one local server on it; the first worker that needs the site builds it there (notebooks
+executed, empty cache) under a file lock, and the other workers wait for that build and
+read its result. The offline copy is built the same way. The build tests, the static
+checks of the HTML and the browser tests all read that one build.
 
 Browser tests need Debian's Chromium (``/usr/bin/chromium`` or ``$BOOK_CHROMIUM``).
 Without it they are skipped with the reason printed, except when ``CI=true``,
 where a missing browser fails them.
+
+Progress: one line per finished test file (its tests' outcomes and time), also under
+xdist, so a long run never sits silent.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
+import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
+import tempfile
+import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from book.browser import CHROMIUM, missing_reason
+from book.browser import launch as launch_browser
+from book.serve import free_port
+from book.serve import start as start_server
+from book.site_pages import site_pages  # noqa: F401  (the tests import it from here)
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 CI = os.environ.get("CI") == "true"
-CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+
+#: Tests of this file are spread one by one over the xdist workers (each is one page);
+#: every other file runs whole on one worker, so its module fixtures are made once.
+SPREAD_FILES = ("tests/test_browser_pages.py",)
 
 
 @dataclass
@@ -46,25 +53,82 @@ class Build:
     log: str
 
 
-def _free_port() -> int:
-    import socket
+# ---- the run folder and the server, made once by the main process -------------------
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_RUN: dict = {}
 
 
-#: The test server's port, chosen once. The site is built with this address as
-#: its site_url, as the published site is with its own: Material's instant
-#: navigation only takes over links to the host and port its sitemap names.
-PORT = _free_port()
+def _run_info(config) -> tuple[Path, int]:
+    """The run folder and the server port: the main process's, also in an xdist worker."""
+    if hasattr(config, "workerinput"):
+        return Path(config.workerinput["book_run_dir"]), int(config.workerinput["book_port"])
+    return _RUN["dir"], _RUN["port"]
 
 
-def _mkdocs_build(dest: Path, cache_dir: Path, offline: bool) -> Build:
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        return
+    run = Path(tempfile.mkdtemp(prefix="book-tests-"))
+    # The port is chosen once and the site is built with this address as its site_url,
+    # as the published site is with its own: Material's instant navigation only takes
+    # over links to the host and port its sitemap names. The server reads the folder at
+    # each request, so it can start before the site is built.
+    port = free_port()
+    _RUN.update(dir=run, port=port, httpd=start_server(run / "site", port))
+    config.pluginmanager.register(_Progress(config), "book-progress")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Hand the run folder and port to each xdist worker."""
+    node.workerinput["book_run_dir"] = str(_RUN["dir"])
+    node.workerinput["book_port"] = _RUN["port"]
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "workerinput") or "httpd" not in _RUN:
+        return
+    _RUN["httpd"].shutdown()
+    _RUN["httpd"].server_close()
+    shutil.rmtree(_RUN["dir"], ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope``, but the per-page browser tests each form their own scope."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(SPREAD_FILES):
+                return nodeid
+            return super()._split_scope(nodeid)
+
+    return BookScheduling(config, log)
+
+
+# ---- one build per run ---------------------------------------------------------------
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock on ``path`` across processes (the xdist workers)."""
+    import fcntl
+
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _mkdocs_build(dest: Path, cache_dir: Path, port: int, offline: bool) -> Build:
     env = {
         **os.environ,
-        "SITE_URL": f"http://127.0.0.1:{PORT}/",
-        # A fresh cache folder per test session: the first build executes every
+        "SITE_URL": f"http://127.0.0.1:{port}/",
+        # A fresh cache folder per test run: the first build executes every
         # notebook and fills it; the offline build reuses it. A stale cache (one
         # that missed a change in an imported snippet) cannot exist here.
         "NOTEBOOK_CACHE": "true",
@@ -79,21 +143,30 @@ def _mkdocs_build(dest: Path, cache_dir: Path, offline: bool) -> Build:
     return Build(site=dest, returncode=proc.returncode, log=proc.stdout + proc.stderr)
 
 
-@pytest.fixture(scope="session")
-def notebook_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("notebook-cache")
+def _shared_build(config, name: str, offline: bool) -> Build:
+    """The build ``name`` of this run: made by the first process that asks, read by the others."""
+    run, port = _run_info(config)
+    record = run / f"{name}.json"
+    with _locked(run / f"{name}.lock"):
+        if not record.is_file():
+            start = time.perf_counter()
+            result = _mkdocs_build(run / name, run / "notebook-cache", port, offline)
+            record.write_text(json.dumps({"returncode": result.returncode, "log": result.log,
+                                          "seconds": time.perf_counter() - start}), encoding="utf-8")
+        data = json.loads(record.read_text(encoding="utf-8"))
+    return Build(site=run / name, returncode=data["returncode"], log=data["log"])
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory, notebook_cache) -> Build:
+def build(pytestconfig) -> Build:
     """One ``mkdocs build --strict`` of the book, every notebook executed (empty cache)."""
-    return _mkdocs_build(tmp_path_factory.mktemp("site"), notebook_cache, offline=False)
+    return _shared_build(pytestconfig, "site", offline=False)
 
 
 @pytest.fixture(scope="session")
-def offline_site(tmp_path_factory, notebook_cache, build) -> Path:
-    """The copy for reading from disk (``make build-offline``), built after ``build``."""
-    result = _mkdocs_build(tmp_path_factory.mktemp("site-offline"), notebook_cache, offline=True)
+def offline_site(pytestconfig, build) -> Path:
+    """The copy for reading from disk (``make build-offline``), built after ``build`` (its notebook cache)."""
+    result = _shared_build(pytestconfig, "site-offline", offline=True)
     if result.returncode != 0:
         pytest.fail("offline build failed:\n" + result.log[-4000:])
     return result.site
@@ -107,94 +180,101 @@ def site(build: Build) -> Path:
     return build.site
 
 
-def site_pages(site: Path) -> list[str]:
-    """URL paths of every page of a built site (directory URLs), e.g. ``chapters/a2-…/``."""
-    pages = []
-    for html in sorted(site.rglob("index.html")):
-        rel = html.parent.relative_to(site).as_posix()
-        if rel.startswith("assets") or rel.startswith("search"):
-            continue
-        pages.append("" if rel == "." else rel + "/")
-    return pages
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-
 @pytest.fixture(scope="session")
-def server(site: Path):
-    """Serve the built site on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+def server(pytestconfig, site: Path) -> str:
+    """The base URL of the run's local server (127.0.0.1, the port the site was built for)."""
+    _, port = _run_info(pytestconfig)
+    return f"http://127.0.0.1:{port}/"
 
 
-def _browser_missing_reason() -> str | None:
-    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).is_file()):
-        return f"no Chromium at {CHROMIUM} (install Debian's 'chromium' or set BOOK_CHROMIUM)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package 'playwright' is not installed"
-    return None
-
+# ---- the browser ---------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def browser():
-    """A headless Debian Chromium driven by Playwright."""
-    reason = _browser_missing_reason()
+    """A headless Debian Chromium driven by Playwright (one per xdist worker)."""
+    reason = missing_reason()
     if reason:
         if CI:
             pytest.fail(f"CI=true makes the browser tests mandatory, but: {reason}")
         pytest.skip(f"browser test skipped: {reason}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 def pytest_report_header(config):
-    reason = _browser_missing_reason()
+    reason = missing_reason()
     if reason:
         mode = "FAIL (CI=true)" if CI else "SKIPPED"
         return f"browser tests: {mode} — {reason}"
     return f"browser tests: Chromium at {CHROMIUM}"
 
 
-_passed: list[str] = []
-_browser_ran: list[bool] = []
+# ---- progress: a line per finished test file; the record of a full green run ----------
+
+def _file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
 
 
-def pytest_runtest_logreport(report):
-    if report.when == "call" and report.passed:
-        _passed.append(report.nodeid)
-        if "browser" in report.keywords:
-            _browser_ran.append(True)
+def _outcome(report) -> str | None:
+    """What a report adds to its file's tally: the test's outcome, or an error of its setup or teardown."""
+    if report.when == "call":
+        return report.outcome
+    if report.failed:
+        return "error"
+    return "skipped" if report.skipped else None
 
 
-def pytest_sessionfinish(session, exitstatus):
-    """After a full, green run on a clean checkout, record it for the pages' verification stamp."""
-    opts = session.config.option
-    full = (session.config.args_source == pytest.Config.ArgsSource.TESTPATHS  # no paths given: every test
-            and not opts.keyword and not opts.markexpr)
-    if exitstatus == 0 and full and session.testscollected >= 100:
-        from book.verified import write_record
+class _Progress:
+    """A plugin (not conftest hooks, which only see the tests under tests/): it sees every
+    test of the run, doctests of snippets/ and book/ included, in the main process."""
 
-        write_record(passed=len(_passed), browser=bool(_browser_ran))
+    def __init__(self, config):
+        self.config = config
+        self.expected: Counter = Counter()              # tests per file still to report
+        self.outcomes: dict[str, Counter] = defaultdict(Counter)
+        self.seconds: Counter = Counter()
+        self.passed: list[str] = []
+        self.browser_ran = False
+
+    def pytest_collection_finish(self, session):
+        self.expected.update(_file(item.nodeid) for item in session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        if not self.expected:  # every worker collects the same tests: count them once
+            self.expected.update(_file(nodeid) for nodeid in ids)
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" and report.passed:
+            self.passed.append(report.nodeid)
+            self.browser_ran |= "browser" in report.keywords
+        name = _file(report.nodeid)
+        self.seconds[name] += report.duration
+        outcome = _outcome(report)
+        if outcome:
+            self.outcomes[name][outcome] += 1
+        if report.when != "teardown" or name not in self.expected:
+            return
+        self.expected[name] -= 1
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if self.expected[name] == 0 and reporter is not None:
+            counts = ", ".join(f"{n} {k}" for k, n in sorted(self.outcomes[name].items()))
+            reporter.write_line(f"done: {name}  ({counts}; {self.seconds[name]:.1f} s of test time)")
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        """After a full, green run on a clean checkout, record it for the pages' verification stamp."""
+        opts = session.config.option
+        full = (session.config.args_source == pytest.Config.ArgsSource.TESTPATHS  # no paths given: every test
+                and not opts.keyword and not opts.markexpr)
+        if exitstatus == 0 and full and session.testscollected >= 100:
+            from book.verified import write_record
+
+            write_record(passed=len(self.passed), browser=self.browser_ran)
 
 
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Tests that draw figures leave none open (matplotlib warns past 20)."""
     yield
-    import sys as _sys
-
-    if "matplotlib.pyplot" in _sys.modules:
-        _sys.modules["matplotlib.pyplot"].close("all")
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

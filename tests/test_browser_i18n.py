@@ -1,28 +1,23 @@
 """The Hebrew edition in Chromium: a language switcher that lands on the same page,
 the shared notebooks, search in Hebrew, and the book's interactive parts speaking
-Hebrew. Every page of both editions also goes through the checks of test_browser.py
-(requests, console, math; for Hebrew pages, right to left with code, math and shapes
-left to right) and test_browser_site.py (axe-core, figures, instant navigation)."""
+Hebrew. Every page of both editions also goes through the checks of test_browser_pages.py
+(requests, console, math, images, axe-core; for Hebrew pages, right to left with code,
+math and shapes left to right) and test_browser_site.py (instant navigation). That the
+build has a Hebrew page for every English one, right to left, is checked without a
+browser in tests/test_i18n.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from browser_tools import assert_math_typeset, watch
-from conftest import site_pages
+from browser_tools import assert_math_typeset, click_nav, watch
 
 pytestmark = pytest.mark.browser
+
 
 def _page(browser, width=1280):
     context = browser.new_context(viewport={"width": width, "height": 900})
     return context, context.new_page()
-
-
-def test_every_english_page_has_its_hebrew_page_in_the_build(site):
-    """Every page but the shared notebooks exists in both editions (each Hebrew page is
-    loaded, and checked right to left, by test_browser.py)."""
-    pages = [p for p in site_pages(site) if p.startswith("he/")]
-    assert len(pages) == len([p for p in site_pages(site) if not p.startswith(("he/", "notebooks/"))])
 
 
 def _switch(page, lang: str):
@@ -57,7 +52,7 @@ def test_switcher_lands_on_the_same_page_after_instant_navigation(server, browse
 def test_shared_notebook_from_the_hebrew_nav_and_back(server, browser):
     context, page = _page(browser)
     page.goto(server + "he/chapters/a2-rnncell-parameters/", wait_until="networkidle")
-    page.locator("nav.md-nav--primary a.md-nav__link[href$='notebooks/a2_rnncell_parameters/']").locator("visible=true").first.click()
+    click_nav(page, "notebooks/a2_rnncell_parameters/")
     page.wait_for_load_state("networkidle")
     assert page.url == server + "notebooks/a2_rnncell_parameters/"
     assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["en", "ltr"]
@@ -111,6 +106,7 @@ def test_every_interface_text_has_a_hebrew_version(server, browser):
     context, page = _page(browser)
     page.goto(server + "he/", wait_until="networkidle")
     tables = page.evaluate("() => window.bookTextTables")
+    assert len(tables["en"]) >= 10, tables
     assert set(tables["en"]) == set(tables["he"]), set(tables["en"]) ^ set(tables["he"])
     context.close()
 

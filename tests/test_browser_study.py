@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from book.facts import lookup, render
+from browser_tools import click_nav
 
 pytestmark = pytest.mark.browser
 
@@ -75,10 +76,10 @@ def test_exam_mode_hides_answers_everywhere_until_revealed_and_is_remembered(ser
     assert not page.locator(".book-reveal").is_visible()
 
     # Instant navigation to another page and back: still exam mode, answer hidden again.
-    page.locator("nav.md-nav--primary a.md-nav__link[href$='exam/']").locator("visible=true").first.click()
+    click_nav(page, "exam/")
     page.wait_for_url("**/exam/")
     assert page.locator(".book-mode-toggle").get_attribute("aria-pressed") == "true"
-    page.locator("nav.md-nav--primary a.md-nav__link[href$='a2-rnncell-parameters/']").locator("visible=true").first.click()
+    click_nav(page, "a2-rnncell-parameters/")
     page.wait_for_url("**/a2-rnncell-parameters/")
     page.wait_for_selector(".book-reveal", state="visible")
     assert not page.locator(".book-answers").is_visible()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
+from book.config import nav_files
 from conftest import ROOT
 
 
@@ -20,23 +19,6 @@ def test_strict_build_succeeds_without_warnings(build):
 def test_notebooks_were_executed(build):
     assert re.search(r"Converting notebook \(execute=True\)", build.log), build.log[-2000:]
     assert "Cache hit" not in build.log
-
-
-def _nav_files(nav) -> list[str]:
-    out = []
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        out.extend(_nav_files(value) if isinstance(value, list) else [value])
-    return out
-
-
-def nav_files() -> list[str]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return _nav_files(config["nav"])
 
 
 def test_every_page_is_in_the_nav_and_every_nav_entry_exists():

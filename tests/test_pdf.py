@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
+from book.browser import CHROMIUM
+from book.config import nav_pages
 from book.facts import lookup
-from book.pdf import make_pdfs, nav_pages
-from conftest import CHROMIUM
+from book.pdf import make_pdfs
 
+# One worker prints the three PDFs once (under xdist, loadscope keeps a file on one worker).
 pytestmark = pytest.mark.browser
 
 QUESTIONS = ["non-differentiable", "RNNCell", "gradient clipping", "hyper-parameters", "GPU",
@@ -16,9 +18,18 @@ QUESTIONS = ["non-differentiable", "RNNCell", "gradient clipping", "hyper-parame
 
 
 @pytest.fixture(scope="module")
-def pdfs(site, browser, tmp_path_factory):
+def pdfs(site, browser, tmp_path_factory, pytestconfig):
+    """The PDFs, printed once; a line per printed page goes to the terminal when pytest runs without workers."""
     out = tmp_path_factory.mktemp("pdf")
-    return make_pdfs(site, out, CHROMIUM, progress=False, browser=browser)
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+
+    def progress(line: str) -> None:
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line("pdf:" + line)
+
+    return make_pdfs(site, out, CHROMIUM, progress=progress, browser=browser)
 
 
 def _text(reader: PdfReader) -> str:

@@ -9,6 +9,7 @@ that describes it (not nbconvert's placeholder).
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlparse
 
@@ -51,7 +52,8 @@ def target_file(site, page_path: str, url: str):
     u = urlparse(url)
     if u.scheme or u.netloc:
         return None
-    base = posixpath.dirname(page_path + "index.html") if page_path.endswith("/") or page_path == "" else posixpath.dirname(page_path)
+    directory_url = page_path.endswith("/") or page_path == ""
+    base = posixpath.dirname(page_path + "index.html") if directory_url else posixpath.dirname(page_path)
     path = unquote(u.path)
     resolved = posixpath.normpath(posixpath.join("/" + base, path) if not path.startswith("/") else path).lstrip("/")
     if path == "":
@@ -65,6 +67,7 @@ def target_file(site, page_path: str, url: str):
 def test_every_internal_link_and_anchor_resolves(site):
     cache: dict = {}
     broken = []
+    checked = Counter()
     for page in site_pages(site):
         html = site / page / "index.html"
         parsed = parse(html)
@@ -74,11 +77,13 @@ def test_every_internal_link_and_anchor_resolves(site):
             target = target_file(site, page, href)
             if target is None:
                 continue
+            checked["links"] += 1
             if not target.is_file():
                 broken.append(f"{page or '/'}: {href} -> missing {target.relative_to(site)}")
                 continue
             fragment = urlparse(href).fragment
             if fragment and target.suffix == ".html":
+                checked["anchors"] += 1
                 if target not in cache:          # parse each target once (setdefault would parse every time)
                     cache[target] = parse(target).ids
                 ids = cache[target]
@@ -88,16 +93,21 @@ def test_every_internal_link_and_anchor_resolves(site):
             if src.startswith("data:"):
                 continue
             target = target_file(site, page, src)
+            checked["resources"] += target is not None
             if target is not None and not target.is_file():
                 broken.append(f"{page or '/'}: resource {src} missing")
+    assert min(checked[k] for k in ("links", "anchors", "resources")) >= 50, checked
     assert not broken, "\n".join(broken)
 
 
 def test_every_image_has_meaningful_alt_text(site):
     bad = []
+    images = 0
     for page in site_pages(site):
         for img in parse(site / page / "index.html").images:
+            images += 1
             alt = (img.get("alt") or "").strip()
             if len(alt.split()) < 4 or alt.startswith(PLACEHOLDER_ALT):
                 bad.append(f"{page or '/'}: <img src={img.get('src', '')[:60]!r}> alt={alt!r}")
+    assert images >= 10, f"only {images} images in the whole site"
     assert not bad, "\n".join(bad)

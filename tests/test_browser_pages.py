@@ -1,0 +1,72 @@
+"""Every page of the built site in Chromium, visited once per colour scheme, with every per-page check.
+
+One visit per page of both editions in light mode, and one per English page in dark
+mode (the two editions share every colour: one stylesheet, one theme; what the Hebrew
+edition changes is direction and text, which its light visit checks). On each visit:
+
+- it loads from the local server with no console error, no page error, no failed
+  request and no request started by the page to any other host (Playwright reports
+  only requests made by the page, not the ones Chromium makes on its own);
+- the colour scheme is the one asked for;
+- every formula is typeset by KaTeX and no raw TeX delimiter is left in the visible text;
+- every image in the article is shown, and an SVG figure sits on white in both schemes;
+- a Hebrew page is right to left, with code, math, shapes and self-check inputs left to right;
+- axe-core finds no serious or critical accessibility violation.
+
+Each page is its own test (a line of progress each, spread over the xdist workers).
+The page list is known before the build, from the nav: a test checks that it is every
+page the build made.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from book.config import nav_pages
+from browser_tools import assert_hebrew_directions, assert_math_typeset, run_axe, watch
+from conftest import site_pages
+
+pytestmark = pytest.mark.browser
+
+ENGLISH = nav_pages()
+# The Hebrew edition has every page but the shared notebooks (pages of the English build only).
+HEBREW = ["he/" + p for p in ENGLISH if not p.startswith("notebooks/")]
+VISITS = [("light", p) for p in ENGLISH + HEBREW] + [("dark", p) for p in ENGLISH]
+# A page whose Hebrew edition has code blocks, inline code and math: the direction check has something to check.
+HEBREW_WITH_EVERYTHING = "he/chapters/a2-rnncell-parameters/"
+
+IMAGES_JS = """() => [...document.querySelectorAll('article img')].map(i => ({
+     src: (i.getAttribute('src') || '').slice(0, 60), loaded: i.complete && i.naturalWidth > 0,
+     bg: getComputedStyle(i).backgroundColor}))"""
+
+
+def test_the_visited_pages_are_every_page_of_the_build(site):
+    assert sorted(ENGLISH + HEBREW) == site_pages(site)
+    assert {"", "exam/", "chapters/a2-rnncell-parameters/", "he/", "he/exam/", HEBREW_WITH_EVERYTHING} <= set(HEBREW
+                                                                                                        + ENGLISH)
+
+
+@pytest.mark.parametrize("scheme, path", VISITS, ids=[f"{s}:/{p}" for s, p in VISITS])
+def test_page(server, browser, scheme, path):
+    where = f"/{path} ({scheme})"
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        visit = watch(page, server)
+        page.goto(server + path, wait_until="networkidle")
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.get_attribute("body", "data-md-color-scheme") == expected, where
+        assert_math_typeset(page, where)
+        if path.startswith("he/"):
+            counts = assert_hebrew_directions(page, where)
+            if path == HEBREW_WITH_EVERYTHING:
+                assert all(counts.values()), f"{where}: code blocks, inline code and math expected: {counts}"
+        for img in page.evaluate(IMAGES_JS):
+            assert img["loaded"], f"{where}: image not shown {img}"
+            if "svg" in img["src"]:
+                assert img["bg"] == "rgb(255, 255, 255)", f"{where}: figure not on white: {img}"
+        violations = run_axe(page)
+        assert not violations, f"{where}: axe-core: {violations}"
+        assert not visit.problems(), f"{where}: {visit.problems()}"
+    finally:
+        context.close()
