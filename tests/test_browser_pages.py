@@ -31,7 +31,8 @@ pytestmark = pytest.mark.browser
 ENGLISH = nav_pages()
 # The Hebrew edition has every page but the shared notebooks (pages of the English build only).
 HEBREW = ["he/" + p for p in ENGLISH if not p.startswith("notebooks/")]
-VISITS = [("light", p) for p in ENGLISH + HEBREW] + [("dark", p) for p in ENGLISH]
+VISITS_LIGHT = ENGLISH + HEBREW
+VISITS = [("light", p) for p in VISITS_LIGHT] + [("dark", p) for p in ENGLISH]
 # A page whose Hebrew edition has code blocks, inline code and math: the direction check has something to check.
 HEBREW_WITH_EVERYTHING = "he/chapters/a2-rnncell-parameters/"
 
@@ -41,9 +42,9 @@ IMAGES_JS = """() => [...document.querySelectorAll('article img')].map(i => ({
 
 
 def test_the_visited_pages_are_every_page_of_the_build(site):
-    assert sorted(ENGLISH + HEBREW) == site_pages(site)
-    assert {"", "exam/", "chapters/a2-rnncell-parameters/", "he/", "he/exam/", HEBREW_WITH_EVERYTHING} <= set(HEBREW
-                                                                                                        + ENGLISH)
+    assert sorted(ENGLISH + HEBREW) == sorted(site_pages(site))
+    key_pages = {"", "exam/", "chapters/a2-rnncell-parameters/", "he/", "he/exam/", HEBREW_WITH_EVERYTHING}
+    assert key_pages <= set(VISITS_LIGHT)
 
 
 @pytest.mark.parametrize("scheme, path", VISITS, ids=[f"{s}:/{p}" for s, p in VISITS])
