@@ -77,7 +77,8 @@ def test_the_committed_results_support_the_conclusions():
     vanilla = padded["runs"]["vanilla"]
     assert all(1.5 < r["train_loss"][-1] < 2.0 < 2.2 < r["train_loss"][0] for r in vanilla)
     assert all(r["eval_loss"][-1] > r["eval_loss"][0] > 2.2 for r in vanilla)
-    assert all(min(r["train_loss"][-1] for r in padded["runs"][name]) < 1.6 for name in MODELS if name != "vanilla")
+    final_loss = {name: sum(r["train_loss"][-1] for r in padded["runs"][name]) / 3 for name in MODELS}
+    assert max(final_loss, key=final_loss.get) == "vanilla"            # the highest final loss of the four
     # The control: the two tanh RNNs are the two best models, and their seed ranges overlap,
     # so the control cannot tell orthogonal initialisation from the default one.
     means = {name: sum(plain["final"][name]) / 3 for name in MODELS}
