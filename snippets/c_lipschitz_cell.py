@@ -261,12 +261,13 @@ def facts() -> dict[str, object]:
     randn_norms = state_norms(torch.randn(n, n, generator=torch.Generator().manual_seed(0)), steps)
     eye_norms = state_norms(torch.eye(n), steps)
     cell = LipschitzRNNCell(n, n)
+    radius = torch.linalg.eigvals(torch.randn(n, n, generator=torch.Generator().manual_seed(0))).abs().max().item()
     return {
         "demo_hidden": n,
         "demo_steps": steps,
         "randn_overflow_step": first_overflow(randn_norms),
         "randn_norm_step10_tex": "{:.2f} \\times 10^{{{}}}".format(*_mantissa_exponent(randn_norms[9])),
-        "randn_radius": f"{torch.linalg.eigvals(torch.randn(n, n, generator=torch.Generator().manual_seed(0))).abs().max().item():.1f}",
+        "randn_radius": f"{radius:.1f}",
         "eye_norm_final": f"{eye_norms[-1]:.0f}",
         "cell_params": sum(p.numel() for p in cell.parameters()),
         "init_bound": f"{1 / math.sqrt(n):g}",

@@ -36,7 +36,7 @@ LABELS = {
     "lipschitz": "Lipschitz RNN (β 0.75, γ 1e-3, ε 0.1)",
     "exam": "exam cell (A = I)",
 }
-COLOURS = dict(zip(MODELS, PALETTE))
+COLOURS = dict(zip(MODELS, PALETTE[: len(MODELS)], strict=True))
 
 #: The settings every model shares.
 HIDDEN, LR, BATCH, CLIP = 64, 3e-3, 128, 1.0

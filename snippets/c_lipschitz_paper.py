@@ -273,7 +273,7 @@ def trajectory_distance(A, W, U, b, inputs, h1, h2, dt: float) -> list[float]:
     """
     dist = [torch.linalg.vector_norm(h1 - h2).item()]
     for x in inputs:
-        def f(h):
+        def f(h, x=x):
             return A @ h + torch.tanh(W @ h + U @ x + b)
 
         h1, h2 = rk4_step(f, h1, dt), rk4_step(f, h2, dt)
@@ -302,7 +302,7 @@ def contraction_demo(n: int = 16, margin: float = 0.2, dt: float = 0.05, steps: 
     dist = trajectory_distance(A, W, U, b, inputs, h1, h2, dt)
     bound = [dist[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
     return {"mu": mu, "gamma_A": gamma_A, "dt": dt, "distance": dist, "bound": bound,
-            "worst_ratio": max(d / b for d, b in zip(dist, bound))}
+            "worst_ratio": max(d / b for d, b in zip(dist, bound, strict=True))}
 # --8<-- [end:stability]
 
 

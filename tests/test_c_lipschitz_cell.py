@@ -243,7 +243,8 @@ def test_a_bias_on_A_adds_parameters_and_a_drift():
     wrong = BiasOnA(3, 4)
     assert sum(p.numel() for p in wrong.parameters()) == sum(p.numel() for p in LipschitzRNNCell(3, 4).parameters()) + 4
     with torch.no_grad():
-        wrong.W.zero_(); wrong.U.zero_(); wrong.b.zero_()
+        for p in (wrong.W, wrong.U, wrong.b):
+            p.zero_()
         c = wrong.A_layer.bias.clone()
         h = torch.zeros(1, 4)
         for _ in range(10):

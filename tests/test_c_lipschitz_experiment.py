@@ -89,7 +89,8 @@ def test_the_committed_results_support_the_conclusions():
     assert min(plain["final"]["vanilla"]) > 0.9 and min(plain["final"]["vanilla_orth"]) > 0.9
     assert sum(plain["final"]["vanilla"]) >= sum(plain["final"]["lipschitz"])
     # The same hidden size, optimiser settings and budget for every model.
-    assert all(len(r["step"]) == len(padded["runs"]["vanilla"][0]["step"]) for rs in padded["runs"].values() for r in rs)
+    n_records = len(padded["runs"]["vanilla"][0]["step"])
+    assert all(len(r["step"]) == n_records for rs in padded["runs"].values() for r in rs)
 
 
 def test_facts_read_the_committed_file():

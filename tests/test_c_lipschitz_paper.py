@@ -76,7 +76,8 @@ def test_the_official_default_init_std_gives_a_near_zero_A_beta(paper_facts):
     """init_std = 0.1 (driver.py's default): entries of std 0.1/n, every Re λ(A_β) within 0.01 of zero."""
     assert OFFICIAL_DEFAULT_INIT_STD == 0.1 and paper_facts["default_init_std"] == "0.1"
     default, book = init_spectrum(64, OFFICIAL_DEFAULT_INIT_STD), init_spectrum(64, BOOK_INIT_STD)
-    assert default["entry_std"] == pytest.approx(0.1 / 64) and default["sample_std"] == pytest.approx(0.1 / 64, rel=0.05)
+    assert default["entry_std"] == pytest.approx(0.1 / 64)
+    assert default["sample_std"] == pytest.approx(0.1 / 64, rel=0.05)
     assert 0 < default["max_re"] < 0.01 and -0.01 < default["min_re"] < 0
     assert default["step_radius"] - 1 < 1e-3                                  # I + εA_β is the identity, nearly
     assert book["max_re"] > 100 * default["max_re"] and book["max_re"] > 0.1  # the book's choice is far from it
@@ -106,7 +107,7 @@ def test_euler_and_midpoint_steps_are_the_stated_formulas():
         A, W = cell.matrices()
         x, h = torch.randn(4, 3, dtype=f64), torch.randn(4, 5, dtype=f64)
 
-        def f(h):
+        def f(h, A=A, W=W, x=x, cell=cell):
             return h @ A.T + torch.tanh(h @ W.T + x @ cell.U.T + cell.b)
 
         expected = h + 0.1 * f(h) if scheme == "euler" else h + 0.1 * f(h + 0.05 * f(h))
@@ -171,7 +172,8 @@ def test_one_step_jacobian_matches_autograd(kind):
         (A, W, c), U, b = cell.scan_form(), cell.U, cell.b
     else:
         rnn = nn.RNN(3, n).double()
-        A, W, U, b, c = torch.zeros(n, n, dtype=f64), rnn.weight_hh_l0, rnn.weight_ih_l0, rnn.bias_ih_l0 + rnn.bias_hh_l0, 1.0
+        A, W, U, c = torch.zeros(n, n, dtype=f64), rnn.weight_hh_l0, rnn.weight_ih_l0, 1.0
+        b = rnn.bias_ih_l0 + rnn.bias_hh_l0
     x, h = torch.randn(3, dtype=f64), torch.randn(n, dtype=f64)
     step = lambda h: A @ h + c * torch.tanh(W @ h + U @ x + b)  # noqa: E731
     auto = torch.autograd.functional.jacobian(step, h)
@@ -214,7 +216,7 @@ def test_contraction_condition_holds_numerically(paper_facts):
                             torch.randn(steps, 2, dtype=f64), torch.randn(n, dtype=f64) * 3,
                             torch.randn(n, dtype=f64) * 3, dt)
     bound = [d[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
-    assert all(a <= b * (1 + 1e-9) for a, b in zip(d, bound))
+    assert all(a <= b * (1 + 1e-9) for a, b in zip(d, bound, strict=True))
 
 
 def test_jacobian_norms_at_initialisation(paper_facts):
