@@ -10,6 +10,7 @@ what goes wrong. Shown in chapter C, tested by tests/test_c_lipschitz_cell.py.
 
 from __future__ import annotations
 
+# --8<-- [start:cell]
 import math
 
 import torch
@@ -17,20 +18,53 @@ import torch.nn.functional as F
 from torch import nn
 
 
-# --8<-- [start:cell]
 class LipschitzRNNCell(nn.Module):
-    """One step of h' = A h + tanh(W h + U x + b), the exam's equation.
+    """One step of h_{t+1} = A h_t + tanh(W h_t + U x_{t+1} + b), for a batch of rows.
 
-    Parameters: A (hidden, hidden), W (hidden, hidden), U (hidden, input), b (hidden,).
-    Initialisation: A = I, so the step starts as h + tanh(...) and forgets nothing;
-    W, U and b from U(-k, k) with k = 1/sqrt(hidden_size), as nn.RNNCell does.
+    x: (B, input_size), h_prev: (B, hidden_size) or None (zeros) -> h_next: (B, hidden_size).
+    """
 
-    forward(x, h_prev): x (B, input_size) or (input_size,); h_prev of the matching
-    shape (B, hidden_size) or (hidden_size,), or None for zeros on x's device and
-    dtype. Returns the next hidden state, batched like x.
+    def __init__(self, input_size: int, hidden_size: int):
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        k = 1.0 / math.sqrt(hidden_size)                # nn.RNNCell's range: U(-k, k)
+        self.A = nn.Parameter(torch.eye(hidden_size))   # A = I: the step starts as h + tanh(...)
+        self.W = nn.Parameter(torch.empty(hidden_size, hidden_size).uniform_(-k, k))
+        self.U = nn.Parameter(torch.empty(hidden_size, input_size).uniform_(-k, k))
+        self.b = nn.Parameter(torch.empty(hidden_size).uniform_(-k, k))
+
+    def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
+        if h_prev is None:                              # first step: start from zeros
+            h_prev = x.new_zeros(*x.shape[:-1], self.hidden_size)
+        # Rows are samples, so M h is written h Mᵀ = F.linear(h, M); A stays outside the tanh.
+        return F.linear(h_prev, self.A) + torch.tanh(F.linear(h_prev, self.W) + F.linear(x, self.U, self.b))
+# --8<-- [end:cell]
+
+    # The sequence module (snippets/c_lipschitz_sequence.py) drives the same cell
+    # with the input projection U x + b computed for all time steps at once.
+    def input_projection(self, x: torch.Tensor) -> torch.Tensor:
+        """U x + b for inputs of any leading shape (..., input_size) -> (..., hidden_size)."""
+        return F.linear(x, self.U, self.b)
+
+    def recurrence(self):
+        """The step h, p -> A h + tanh(W h + p), with p = U x + b already computed."""
+        A, W = self.A, self.W
+        return lambda h, p: F.linear(h, A) + torch.tanh(F.linear(h, W) + p)
+
+    def scan_form(self):
+        """(A, W, c) with h' = A h + c·tanh(W h + p): here c = 1 (the sequence module's fast path)."""
+        return self.A, self.W, 1.0
+
+
+# --8<-- [start:checked]
+class CheckedLipschitzRNNCell(LipschitzRNNCell):
+    """The exam's cell with its input checked: a wrong type or shape raises an error that names the expected one.
+
+    forward(x, h_prev): x (B, input_size) or (input_size,); h_prev of the matching shape (B, hidden_size)
+    or (hidden_size,), or None for zeros on x's device and dtype. Returns the next state, batched like x.
 
     >>> _ = torch.manual_seed(0)
-    >>> cell = LipschitzRNNCell(input_size=3, hidden_size=5)
+    >>> cell = CheckedLipschitzRNNCell(input_size=3, hidden_size=5)
     >>> [(name, tuple(p.shape)) for name, p in cell.named_parameters()]
     [('A', (5, 5)), ('W', (5, 5)), ('U', (5, 3)), ('b', (5,))]
     >>> h = cell(torch.randn(2, 3))           # h_prev=None: start from zeros
@@ -45,32 +79,18 @@ class LipschitzRNNCell(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int):
-        super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
-        self.input_size, self.hidden_size = input_size, hidden_size
-        self.A = nn.Parameter(torch.empty(hidden_size, hidden_size))
-        self.W = nn.Parameter(torch.empty(hidden_size, hidden_size))
-        self.U = nn.Parameter(torch.empty(hidden_size, input_size))
-        self.b = nn.Parameter(torch.empty(hidden_size))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        k = 1.0 / math.sqrt(self.hidden_size)
-        with torch.no_grad():
-            self.A.copy_(torch.eye(self.hidden_size))
-            for p in (self.W, self.U, self.b):
-                p.uniform_(-k, k)
+        super().__init__(input_size, hidden_size)
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
         x, h, unbatched = self._check(x, h_prev)
-        # Rows are samples, so every product is written h @ Mᵀ: F.linear(h, M) = h Mᵀ.
-        h_next = F.linear(h, self.A) + torch.tanh(F.linear(h, self.W) + F.linear(x, self.U, self.b))
+        h_next = super().forward(x, h)
         return h_next.squeeze(0) if unbatched else h_next
-# --8<-- [end:cell]
 
-    def _check(self, x, h_prev):
+    def _check(self, x, h_prev) -> tuple[torch.Tensor, torch.Tensor, bool]:
+        """(x as (B, input_size), h_prev as (B, hidden_size), whether x was unbatched), or an error."""
         if not isinstance(x, torch.Tensor) or not x.is_floating_point():
             raise TypeError(f"x must be a floating-point tensor, got {type(x).__name__}"
                             + (f" of dtype {x.dtype}" if isinstance(x, torch.Tensor) else ""))
@@ -89,21 +109,7 @@ class LipschitzRNNCell(nn.Module):
             raise ValueError(f"h_prev must have shape {expected} (hidden_size = {n}) to match x of shape "
                              f"{tuple(x.shape[1:]) if unbatched else tuple(x.shape)}, got {tuple(h_prev.shape)}")
         return x, h_prev.reshape(x.shape[0], n), unbatched
-
-    # The sequence module (snippets/c_lipschitz_sequence.py) drives the same cell
-    # with the input projection U x + b computed for all time steps at once.
-    def input_projection(self, x: torch.Tensor) -> torch.Tensor:
-        """U x + b for inputs of any leading shape (..., input_size) -> (..., hidden_size)."""
-        return F.linear(x, self.U, self.b)
-
-    def recurrence(self):
-        """The step h, p -> A h + tanh(W h + p), with p = U x + b already computed."""
-        A, W = self.A, self.W
-        return lambda h, p: F.linear(h, A) + torch.tanh(F.linear(h, W) + p)
-
-    def scan_form(self):
-        """(A, W, c) with h' = A h + c·tanh(W h + p): here c = 1 (the sequence module's fast path)."""
-        return self.A, self.W, 1.0
+# --8<-- [end:checked]
 
 
 # --8<-- [start:by_hand]
@@ -157,7 +163,7 @@ def first_overflow(norms: list[float]) -> int | None:
 
 
 # --8<-- [start:wrong]
-class AInsideTanh(LipschitzRNNCell):
+class AInsideTanh(CheckedLipschitzRNNCell):
     """Wrong: tanh(A h + W h + U x + b). A and W only ever appear as A + W."""
 
     def forward(self, x, h_prev=None):
@@ -202,7 +208,7 @@ class ColumnVectorOnly(LipschitzRNNCell):
         return self.A @ h + torch.tanh(self.W @ h + self.U @ x + self.b)
 
 
-class BiasOnA(LipschitzRNNCell):
+class BiasOnA(CheckedLipschitzRNNCell):
     """Wrong: A as nn.Linear(hidden, hidden) keeps its default bias c: h' = A h + c + tanh(...)."""
 
     def __init__(self, input_size: int, hidden_size: int):
@@ -255,12 +261,13 @@ def facts() -> dict[str, object]:
     randn_norms = state_norms(torch.randn(n, n, generator=torch.Generator().manual_seed(0)), steps)
     eye_norms = state_norms(torch.eye(n), steps)
     cell = LipschitzRNNCell(n, n)
+    radius = torch.linalg.eigvals(torch.randn(n, n, generator=torch.Generator().manual_seed(0))).abs().max().item()
     return {
         "demo_hidden": n,
         "demo_steps": steps,
         "randn_overflow_step": first_overflow(randn_norms),
         "randn_norm_step10_tex": "{:.2f} \\times 10^{{{}}}".format(*_mantissa_exponent(randn_norms[9])),
-        "randn_radius": f"{torch.linalg.eigvals(torch.randn(n, n, generator=torch.Generator().manual_seed(0))).abs().max().item():.1f}",
+        "randn_radius": f"{radius:.1f}",
         "eye_norm_final": f"{eye_norms[-1]:.0f}",
         "cell_params": sum(p.numel() for p in cell.parameters()),
         "init_bound": f"{1 / math.sqrt(n):g}",

@@ -36,7 +36,7 @@ LABELS = {
     "lipschitz": "Lipschitz RNN (β 0.75, γ 1e-3, ε 0.1)",
     "exam": "exam cell (A = I)",
 }
-COLOURS = dict(zip(MODELS, PALETTE))
+COLOURS = dict(zip(MODELS, PALETTE[: len(MODELS)], strict=True))
 
 #: The settings every model shares.
 HIDDEN, LR, BATCH, CLIP = 64, 3e-3, 128, 1.0
@@ -261,6 +261,11 @@ def facts() -> dict[str, object]:
             for stat in ("mean", "min", "max", "std"):
                 out[f"{tag}_{name}_{stat}"] = f"{100 * s[stat]:.1f}"
             out[f"{tag}_{name}_runs"] = ", ".join(f"{100 * a:.1f}" for a in record["final"][name])
+    vanilla = data["runs"]["vanilla"]
+    out["train_loss_first_vanilla"] = f"{np.mean([r['train_loss'][0] for r in vanilla]):.2f}"
+    out["eval_loss_first_vanilla"] = f"{np.mean([r['eval_loss'][0] for r in vanilla]):.2f}"
+    out["eval_loss_vanilla"] = f"{np.mean([r['eval_loss'][-1] for r in vanilla]):.2f}"
+    out["first_record_step"] = vanilla[0]["step"][0]
     for name in MODELS:
         seconds = [r["seconds"] for r in data["runs"][name]]
         out[f"seconds_{name}"] = f"{float(np.median(seconds)):.0f}"

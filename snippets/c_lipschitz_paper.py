@@ -90,6 +90,32 @@ def paper_code_init(n: int, init_std: float, generator: torch.Generator | None =
     (0.031, 0.03125)
     """
     return torch.randn(n, n, generator=generator) * (init_std / n)
+
+
+BOOK_INIT_STD = 12.0         # this book's choice for n = 64: not a value of the official code
+OFFICIAL_DEFAULT_INIT_STD = 0.1  # driver.py's --init_std default (erichson/LipschitzRNN, commit df6552e, 2021-06-28)
+
+
+def init_spectrum(n: int, init_std: float, beta: float = 0.75, gamma: float = 1e-3, eps: float = 0.1,
+                  seed: int = 0) -> dict[str, float]:
+    """What the initialisation gives: std of M's entries, the real parts of λ(A_β), the Euler step I + εA_β.
+
+    M: (n, n) from paper_code_init, in float64; A_β from lipschitz_matrix.
+
+    >>> s = init_spectrum(64, OFFICIAL_DEFAULT_INIT_STD)
+    >>> s["entry_std"] == 0.1 / 64, abs(s["max_re"]) < 0.01
+    (True, True)
+    """
+    M = paper_code_init(n, init_std, torch.Generator().manual_seed(seed)).double()
+    A = lipschitz_matrix(M, beta, gamma)
+    eig = torch.linalg.eigvals(A)
+    step = torch.eye(n, dtype=torch.float64) + eps * A
+    return {"entry_std": init_std / n, "sample_std": M.std().item(),
+            "m_norm": torch.linalg.matrix_norm(M, 2).item(),
+            "sym_max": symmetric_part_max_eig(M, beta, gamma),
+            "max_re": eig.real.max().item(), "min_re": eig.real.min().item(),
+            "step_norm": torch.linalg.matrix_norm(step, 2).item(),
+            "step_radius": torch.linalg.eigvals(step).abs().max().item()}
 # --8<-- [end:init]
 
 
@@ -247,7 +273,7 @@ def trajectory_distance(A, W, U, b, inputs, h1, h2, dt: float) -> list[float]:
     """
     dist = [torch.linalg.vector_norm(h1 - h2).item()]
     for x in inputs:
-        def f(h):
+        def f(h, x=x):
             return A @ h + torch.tanh(W @ h + U @ x + b)
 
         h1, h2 = rk4_step(f, h1, dt), rk4_step(f, h2, dt)
@@ -276,7 +302,7 @@ def contraction_demo(n: int = 16, margin: float = 0.2, dt: float = 0.05, steps: 
     dist = trajectory_distance(A, W, U, b, inputs, h1, h2, dt)
     bound = [dist[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
     return {"mu": mu, "gamma_A": gamma_A, "dt": dt, "distance": dist, "bound": bound,
-            "worst_ratio": max(d / b for d, b in zip(dist, bound))}
+            "worst_ratio": max(d / b for d, b in zip(dist, bound, strict=True))}
 # --8<-- [end:stability]
 
 
@@ -377,23 +403,37 @@ def figure_contraction():
     return fig
 
 
+def _tex(value: float) -> str:
+    """A small number in LaTeX scientific notation: 0.00189 -> '1.9 \\times 10^{-3}'."""
+    exponent = math.floor(math.log10(abs(value)))
+    return f"{value / 10 ** exponent:.1f} \\times 10^{{{exponent}}}"
+
+
 def facts() -> dict[str, object]:
     """The numbers chapter C prints about the paper's model."""
-    n, init_std, beta, gamma, eps = 64, 12.0, 0.75, 1e-3, 0.1
+    n, init_std, beta, gamma, eps = 64, BOOK_INIT_STD, 0.75, 1e-3, 0.1
     M = paper_code_init(n, init_std, torch.Generator().manual_seed(0)).double()
     A = lipschitz_matrix(M, beta, gamma)
-    step = torch.eye(n, dtype=torch.float64) + eps * A
+    book, default = init_spectrum(n, init_std), init_spectrum(n, OFFICIAL_DEFAULT_INIT_STD)
     ges = contraction_demo()
     jac = {kind: jacobian_norms(kind, TASK_LENGTH) for kind in ("vanilla", "exam", "lipschitz")}
     small = jacobian_norms("lipschitz", MAX_LENGTH, eps=0.01)
     return {
-        "init_n": n, "init_std": f"{init_std:g}", "init_entry_std": f"{init_std / n:.3f}",
-        "init_m_norm": f"{torch.linalg.matrix_norm(M, 2).item():.2f}",
-        "init_sym_max": f"{symmetric_part_max_eig(M, beta, gamma):.2f}",
-        "init_max_re": f"{torch.linalg.eigvals(A).real.max().item():.2f}",
+        "init_n": n, "init_std": f"{init_std:g}", "init_entry_std": f"{book['entry_std']:.3f}",
+        "init_m_norm": f"{book['m_norm']:.2f}",
+        "init_sym_max": f"{book['sym_max']:.2f}",
+        "init_max_re": f"{book['max_re']:.2f}",
         "init_a_norm": f"{torch.linalg.matrix_norm(A, 2).item():.2f}",
-        "init_step_norm": f"{torch.linalg.matrix_norm(step, 2).item():.3f}",
-        "init_step_radius": f"{torch.linalg.eigvals(step).abs().max().item():.3f}",
+        "init_step_norm": f"{book['step_norm']:.3f}",
+        "init_step_radius": f"{book['step_radius']:.3f}",
+        "default_init_std": f"{OFFICIAL_DEFAULT_INIT_STD:g}",
+        "default_entry_std_tex": _tex(default["entry_std"]),
+        "default_entry_std_128_tex": _tex(OFFICIAL_DEFAULT_INIT_STD / 128),
+        "default_max_re_tex": _tex(default["max_re"]),
+        "default_min_re_tex": _tex(default["min_re"]),
+        "default_m_norm": f"{default['m_norm']:.3f}",
+        "default_step_radius": f"{default['step_radius']:.5f}",
+        "readme_2020_entry_std": f"{32 / 128:g}",
         "ges_mu": f"{ges['mu']:.2f}", "ges_gamma": f"{ges['gamma_A']:.2f}",
         "ges_worst_ratio": f"{ges['worst_ratio']:.3f}",
         "task_length": TASK_LENGTH, "max_length": MAX_LENGTH,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import torch
 from torch import nn
@@ -9,6 +12,7 @@ from torch import nn
 from snippets.c_lipschitz_cell import (
     AInsideTanh,
     BiasOnA,
+    CheckedLipschitzRNNCell,
     ColumnVectorOnly,
     LipschitzRNNCell,
     ParametersInForward,
@@ -87,13 +91,50 @@ def test_device_agnostic_and_h_prev_none_is_zeros(device, dtype):
     torch.testing.assert_close(out, cell(x, torch.zeros(2, 4, device=device, dtype=dtype)))
 
 
-def test_unbatched_input_matches_a_batch_of_one():
+@pytest.mark.parametrize("kind", [LipschitzRNNCell, CheckedLipschitzRNNCell])
+def test_unbatched_input_matches_a_batch_of_one(kind):
     torch.manual_seed(0)
-    cell = randomised(LipschitzRNNCell(3, 4))
+    cell = randomised(kind(3, 4))
     x, h = torch.randn(3), torch.randn(4)
     assert cell(x, h).shape == (4,)
     torch.testing.assert_close(cell(x, h), cell(x[None], h[None])[0])
     assert cell(x).shape == (4,)
+
+
+def printed_section(name: str) -> str:
+    """The text of one ``--8<--`` section of the module, exactly as the page prints it."""
+    text = (Path(__file__).parents[1] / "snippets" / "c_lipschitz_cell.py").read_text(encoding="utf-8")
+    match = re.search(rf"# --8<-- \[start:{name}\]\n(.*?)# --8<-- \[end:{name}\]", text, re.S)
+    assert match, f"section {name!r} not found"
+    return match.group(1)
+
+
+def test_the_printed_answer_is_complete_and_runs_on_its_own():
+    """The answer box's listing, executed alone (its own imports, nothing else), is the module's cell."""
+    source = printed_section("cell")
+    assert "_check" not in source and "super().__init__()" in source
+    namespace: dict = {}
+    exec(compile(source, "answer-box", "exec"), namespace)   # no import from the rest of the file
+    Answer = namespace["LipschitzRNNCell"]
+    torch.manual_seed(3)
+    printed = Answer(4, 6)
+    torch.manual_seed(3)
+    module = CheckedLipschitzRNNCell(4, 6)
+    assert [n for n, _ in printed.named_parameters()] == ["A", "W", "U", "b"]
+    for (_, p), (_, q) in zip(printed.named_parameters(), module.named_parameters(), strict=True):
+        torch.testing.assert_close(p, q)                      # the same initialisation, draw for draw
+    randomised(printed, seed=1)
+    randomised(module, seed=1)
+    x, h = torch.randn(5, 4), torch.randn(5, 6)
+    torch.testing.assert_close(printed(x, h), module(x, h))
+    torch.testing.assert_close(printed(x), module(x))         # h_prev=None: zeros
+    A, W, U, b = (p.detach() for p in (printed.A, printed.W, printed.U, printed.b))
+    torch.testing.assert_close(printed(x, h)[2], A @ h[2] + torch.tanh(W @ h[2] + U @ x[2] + b))
+
+
+def test_the_checked_cell_is_the_answer_plus_its_checks():
+    source = printed_section("checked")
+    assert "class CheckedLipschitzRNNCell(LipschitzRNNCell)" in source and "super().forward" in source
 
 
 @pytest.mark.parametrize("x, h, match", [
@@ -105,11 +146,11 @@ def test_unbatched_input_matches_a_batch_of_one():
 ])
 def test_wrong_shapes_get_a_clear_error(x, h, match):
     with pytest.raises(ValueError, match=match):
-        LipschitzRNNCell(3, 4)(x, h)
+        CheckedLipschitzRNNCell(3, 4)(x, h)
 
 
 def test_wrong_types_get_a_clear_error():
-    cell = LipschitzRNNCell(3, 4)
+    cell = CheckedLipschitzRNNCell(3, 4)
     with pytest.raises(TypeError, match="floating-point tensor"):
         cell(torch.ones(2, 3, dtype=torch.long))
     with pytest.raises(TypeError, match="floating-point tensor"):
@@ -117,7 +158,7 @@ def test_wrong_types_get_a_clear_error():
     with pytest.raises(TypeError, match="h_prev must be a tensor"):
         cell(torch.randn(2, 3), [0.0] * 4)
     with pytest.raises(ValueError, match="hidden_size must be a positive int"):
-        LipschitzRNNCell(3, 0)
+        CheckedLipschitzRNNCell(3, 0)
 
 
 def test_with_A_zero_the_cell_is_an_rnncell():
@@ -202,7 +243,8 @@ def test_a_bias_on_A_adds_parameters_and_a_drift():
     wrong = BiasOnA(3, 4)
     assert sum(p.numel() for p in wrong.parameters()) == sum(p.numel() for p in LipschitzRNNCell(3, 4).parameters()) + 4
     with torch.no_grad():
-        wrong.W.zero_(); wrong.U.zero_(); wrong.b.zero_()
+        for p in (wrong.W, wrong.U, wrong.b):
+            p.zero_()
         c = wrong.A_layer.bias.clone()
         h = torch.zeros(1, 4)
         for _ in range(10):

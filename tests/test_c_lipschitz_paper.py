@@ -10,10 +10,13 @@ from torch import nn
 
 from snippets.c_lipschitz_cell import LipschitzRNNCell
 from snippets.c_lipschitz_paper import (
+    BOOK_INIT_STD,
+    OFFICIAL_DEFAULT_INIT_STD,
     LipschitzCell,
     contraction_rate,
     exam_cell_from_euler,
     facts,
+    init_spectrum,
     jacobian_norms,
     lipschitz_bound,
     lipschitz_matrix,
@@ -59,13 +62,28 @@ def test_beta_one_puts_every_eigenvalue_on_re_minus_gamma_and_beta_zero_makes_th
 
 
 def test_the_parametrisation_alone_does_not_force_stability(paper_facts):
-    """With the official code's initialisation, A_β has eigenvalues in the right half-plane."""
+    """With the code's Gaussian initialisation at the book's init_std, A_β has eigenvalues in the right half-plane."""
     f = paper_facts
+    assert f["init_std"] == f"{BOOK_INIT_STD:g}" == "12"
     assert float(f["init_sym_max"]) > 0 and float(f["init_max_re"]) > 0
     # A large enough γ does make the symmetric part negative definite.
     M = paper_code_init(64, 12.0, torch.Generator().manual_seed(0)).double()
     gamma = symmetric_part_max_eig(M, 0.75, 0.0) + 0.1
     assert symmetric_part_max_eig(M, 0.75, gamma) < 0
+
+
+def test_the_official_default_init_std_gives_a_near_zero_A_beta(paper_facts):
+    """init_std = 0.1 (driver.py's default): entries of std 0.1/n, every Re λ(A_β) within 0.01 of zero."""
+    assert OFFICIAL_DEFAULT_INIT_STD == 0.1 and paper_facts["default_init_std"] == "0.1"
+    default, book = init_spectrum(64, OFFICIAL_DEFAULT_INIT_STD), init_spectrum(64, BOOK_INIT_STD)
+    assert default["entry_std"] == pytest.approx(0.1 / 64)
+    assert default["sample_std"] == pytest.approx(0.1 / 64, rel=0.05)
+    assert 0 < default["max_re"] < 0.01 and -0.01 < default["min_re"] < 0
+    assert default["step_radius"] - 1 < 1e-3                                  # I + εA_β is the identity, nearly
+    assert book["max_re"] > 100 * default["max_re"] and book["max_re"] > 0.1  # the book's choice is far from it
+    assert paper_facts["default_max_re_tex"].startswith(f"{default['max_re'] / 1e-3:.1f} ")
+    assert paper_facts["default_entry_std_128_tex"] == "7.8 \\times 10^{-4}"   # n = 128, as in the README
+    assert float(paper_facts["readme_2020_entry_std"]) == 32 / 128
 
 
 def test_paper_code_init_has_std_init_std_over_n():
@@ -89,7 +107,7 @@ def test_euler_and_midpoint_steps_are_the_stated_formulas():
         A, W = cell.matrices()
         x, h = torch.randn(4, 3, dtype=f64), torch.randn(4, 5, dtype=f64)
 
-        def f(h):
+        def f(h, A=A, W=W, x=x, cell=cell):
             return h @ A.T + torch.tanh(h @ W.T + x @ cell.U.T + cell.b)
 
         expected = h + 0.1 * f(h) if scheme == "euler" else h + 0.1 * f(h + 0.05 * f(h))
@@ -154,7 +172,8 @@ def test_one_step_jacobian_matches_autograd(kind):
         (A, W, c), U, b = cell.scan_form(), cell.U, cell.b
     else:
         rnn = nn.RNN(3, n).double()
-        A, W, U, b, c = torch.zeros(n, n, dtype=f64), rnn.weight_hh_l0, rnn.weight_ih_l0, rnn.bias_ih_l0 + rnn.bias_hh_l0, 1.0
+        A, W, U, c = torch.zeros(n, n, dtype=f64), rnn.weight_hh_l0, rnn.weight_ih_l0, 1.0
+        b = rnn.bias_ih_l0 + rnn.bias_hh_l0
     x, h = torch.randn(3, dtype=f64), torch.randn(n, dtype=f64)
     step = lambda h: A @ h + c * torch.tanh(W @ h + U @ x + b)  # noqa: E731
     auto = torch.autograd.functional.jacobian(step, h)
@@ -197,7 +216,7 @@ def test_contraction_condition_holds_numerically(paper_facts):
                             torch.randn(steps, 2, dtype=f64), torch.randn(n, dtype=f64) * 3,
                             torch.randn(n, dtype=f64) * 3, dt)
     bound = [d[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
-    assert all(a <= b * (1 + 1e-9) for a, b in zip(d, bound))
+    assert all(a <= b * (1 + 1e-9) for a, b in zip(d, bound, strict=True))
 
 
 def test_jacobian_norms_at_initialisation(paper_facts):

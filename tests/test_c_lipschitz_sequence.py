@@ -72,7 +72,7 @@ def test_fused_scan_gradients_match_autograd_through_the_loop(kind):
         cell.zero_grad()
         sequence(cell)(x).square().sum().backward()
         grads.append([p.grad.clone() for p in cell.parameters()])
-    for a, b in zip(*grads):
+    for a, b in zip(*grads, strict=True):
         torch.testing.assert_close(a, b)
 
 
