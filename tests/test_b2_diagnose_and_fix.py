@@ -136,3 +136,17 @@ def test_errors_measures_loss_and_error_rate():
 def test_figures_draw():
     assert len(figure_learning_curves().axes) == 6
     assert len(figure_regularisation_dial().axes) == 2
+
+
+def test_data_sweep_sentence_lists_every_size_in_order_from_the_results():
+    """The page's "more data" sentence is rendered from the committed sweep, sizes and errors both."""
+    import re
+
+    from snippets.b2_diagnose_and_fix import SIZES, facts
+
+    f = facts()
+    for key in ("data_sweep", "data_sweep_he"):
+        sizes = [int(n) for n in re.findall(r"(?:with|עם) (\d+)", f[key])]
+        assert sizes == sorted(SIZES), (key, f[key])
+        for n in SIZES:
+            assert f"{f[f'size_{n}_val_error']:.1%}" in f[key]
