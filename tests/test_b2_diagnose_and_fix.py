@@ -150,3 +150,18 @@ def test_data_sweep_sentence_lists_every_size_in_order_from_the_results():
         assert sizes == sorted(SIZES), (key, f[key])
         for n in SIZES:
             assert f"{f[f'size_{n}_val_error']:.1%}" in f[key]
+
+
+def test_configuration_facts_are_the_experiment_s_own_settings():
+    import inspect
+
+    from snippets.b2_diagnose_and_fix import CONFIGS, DECAYS, facts, overfit_tiny_batch
+
+    f = facts()
+    assert f["tiny_n"] == inspect.signature(overfit_tiny_batch).parameters["n"].default
+    assert (f["simple_widths"], f["well_widths"], f["over_widths"]) == (
+        CONFIGS["too simple"]["widths"], CONFIGS["well sized"]["widths"], CONFIGS["oversized, all data"]["widths"])
+    assert f["well_hidden"] == CONFIGS["well sized"]["widths"][0]
+    assert float(f["decay_max"]) == max(DECAYS)
+    assert [float(x) for x in f["decays"].replace(" and ", ", ").split(", ")] == list(DECAYS)
+    assert [float(x) for x in f["decays_he"].replace(" ו־", ", ").split(", ")] == list(DECAYS)
