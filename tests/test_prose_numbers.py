@@ -71,12 +71,9 @@ KNOWN: dict[str, dict[str, str]] = {
         "4": "the worked example g = (4, 1), an input of the illustration, not a result",
     },
     "a4-hyperparameters": {
-        "2": "the rows d = 2, 4, 8 of the grid-size table and the grid 2^5 … 5^5: " + TODO,
-        "3": "values per hyper-parameter of the grid in experiment 1, " + TODO,
-        "4": "a row d of the grid-size table, " + TODO,
-        "5": "five values per hyper-parameter, the table's k and the grid 5^5: " + TODO,
-        "8": "the table's d = 8 and scikit-learn's 8×8 digits (the data set's name)",
-        "128": "the number of configurations in experiment 2's figure, " + TODO,
+        "2": "the rows d = 2, 4, 8 of the illustration table, chosen inputs whose run counts are facts",
+        "4": "the rows d = 2, 4, 8 of the illustration table, chosen inputs whose run counts are facts",
+        "8": "the illustration table's d = 8, and scikit-learn's 8×8 digits (the data set's name)",
     },
     "a5-gpu-vs-cpu": {
         "12": "the arithmetic intensity 1/12 of float32 addition (two reads, one write, one FLOP), a constant",
