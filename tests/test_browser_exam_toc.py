@@ -17,7 +17,7 @@ def context(browser):
 
 
 def _toc_visible(page, anchor: str) -> bool:
-    links = page.locator(f"nav.md-nav--secondary a.md-nav__link[href='#{anchor}']")
+    links = page.locator(f"nav.md-nav--secondary a.md-nav__link[href$='#{anchor}']")
     assert links.count() > 0, f"the table of contents has no entry #{anchor}"
     return any(links.nth(i).is_visible() for i in range(links.count()))
 

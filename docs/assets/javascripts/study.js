@@ -83,9 +83,10 @@
    * while the answers are hidden, so are their entries — the TOC must not give them away. */
   function applyToc(answers, hide) {
     answers.querySelectorAll("h2[id], h3[id], h4[id]").forEach(function (heading) {
-      var href = "#" + heading.id;
       document.querySelectorAll(".md-nav--secondary a.md-nav__link").forEach(function (link) {
-        if (link.getAttribute("href") !== href) return;
+        // The href may be "#id" or, once the page's scripts have run, an absolute URL ending in it.
+        var href = link.getAttribute("href") || "";
+        if (href.slice(href.indexOf("#") + 1) !== heading.id || href.indexOf("#") < 0) return;
         var item = link.closest(".md-nav__item") || link;
         item.hidden = hide;
         item.style.display = hide ? "none" : "";
