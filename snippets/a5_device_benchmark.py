@@ -683,7 +683,8 @@ def facts() -> dict[str, object]:
         "mm_large_gflops_many": f"{mm_many[-1]['flops'] / mm_many[-1]['median'] / 1e9:.0f}",
         "mm_small_us_many": f"{mm_many[0]['median'] * 1e6:.1f}",
         **dict(zip(("thread_scaling", "thread_scaling_he"), thread_scaling(
-            mm[-1]["flops"] / mm[-1]["median"] / 1e9, mm_many[-1]["flops"] / mm_many[-1]["median"] / 1e9, many))),
+            mm[-1]["flops"] / mm[-1]["median"] / 1e9, mm_many[-1]["flops"] / mm_many[-1]["median"] / 1e9, many),
+            strict=True)),
         "threads_crossover": _phrase_from(
             crossover(sizes, [r["median"] for r in mm], [r["median"] for r in mm_many]), "n ="),
         "mlp_b1_us": f"{mlp[0]['median'] * 1e6:.0f}",
