@@ -57,7 +57,7 @@ TERMS: tuple[Term, ...] = (
     Term("pooling", "pooling (איגום)", "torch.nn.MaxPool2d", "chapters/d-cnn-characteristics.md"),
     Term("random search", "חיפוש אקראי (random search)", "", "chapters/a4-hyperparameters.md"),
     Term("receptive field", "שדה קליטה (receptive field)", "", "chapters/d-cnn-characteristics.md"),
-    Term("recurrent neural network (RNN)", "רשת נוירונים רקורסיבית (RNN)", "torch.nn.RNN", "chapters/c-lipschitz-rnn.md"),
+    Term("recurrent neural network (RNN)", "רשת נוירונים רקורנטית (RNN)", "torch.nn.RNN", "chapters/c-lipschitz-rnn.md"),
     Term("regularisation", "רגולריזציה", "", "chapters/b2-bad-results.md"),
     Term("residual connection", "חיבור שארית (residual connection)", "", "chapters/b2-bad-results.md"),
     Term("sign (function)", "פונקציית הסימן (sign)", "torch.sign", "chapters/a1-sign-backprop.md"),

@@ -148,6 +148,62 @@ def gru_merge_changes_output(seed: int = 0) -> float:
 # --8<-- [end:gru]
 
 
+# --8<-- [start:foldable]
+#: PyTorch's order of the gate blocks stacked in ``bias_ih`` and ``bias_hh``.
+GATE_NAMES = {"RNNCell": ("tanh",), "GRUCell": ("r", "z", "n"), "LSTMCell": ("i", "f", "g", "o")}
+
+
+def foldable_bias_blocks(cell: nn.RNNCellBase, seed: int = 0, atol: float = 1e-5) -> list[str]:
+    """The gate blocks whose ``bias_hh`` rows fold into ``bias_ih`` without changing the cell's output.
+
+    For each block of ``hidden_size`` rows, a copy with random biases gets
+    ``bias_ih[rows] += bias_hh[rows]; bias_hh[rows] = 0`` and is run on random
+    x (8, input_size) and state (8, hidden_size); the block is foldable when every
+    output stays within ``atol``. Returns the blocks' names (see ``GATE_NAMES``).
+
+    >>> foldable_bias_blocks(nn.GRUCell(3, 4))    # b_hn is multiplied by r
+    ['r', 'z']
+    >>> foldable_bias_blocks(nn.LSTMCell(3, 4))
+    ['i', 'f', 'g', 'o']
+    """
+    names = GATE_NAMES[type(cell).__name__]
+    hidden = cell.hidden_size
+    gen = torch.Generator().manual_seed(seed)
+    base = copy.deepcopy(cell)
+    with torch.no_grad():
+        base.bias_ih.copy_(torch.randn(base.bias_ih.shape, generator=gen))
+        base.bias_hh.copy_(torch.randn(base.bias_hh.shape, generator=gen))
+    x = torch.randn(8, cell.input_size, generator=gen)
+    h = torch.randn(8, hidden, generator=gen)
+    state = (h, torch.randn(8, hidden, generator=gen)) if isinstance(cell, nn.LSTMCell) else h
+
+    def outputs(module: nn.Module) -> torch.Tensor:
+        out = module(x, state)
+        return torch.cat(out, dim=1) if isinstance(out, tuple) else out
+
+    with torch.no_grad():
+        reference = outputs(base)
+        foldable = []
+        for k, name in enumerate(names):
+            merged = copy.deepcopy(base)
+            rows = slice(k * hidden, (k + 1) * hidden)
+            merged.bias_ih[rows] += merged.bias_hh[rows]
+            merged.bias_hh[rows] = 0
+            if (outputs(merged) - reference).abs().max().item() <= atol:
+                foldable.append(name)
+    return foldable
+
+
+def redundant_bias_numbers(cell: nn.RNNCellBase) -> int:
+    """How many bias numbers the cell could drop without losing a function: ``hidden_size`` per foldable block.
+
+    >>> [redundant_bias_numbers(c(64, 256)) for c in (nn.RNNCell, nn.GRUCell, nn.LSTMCell)]
+    [256, 512, 1024]
+    """
+    return len(foldable_bias_blocks(cell)) * cell.hidden_size
+# --8<-- [end:foldable]
+
+
 # --8<-- [start:init]
 def init_bound(hidden_size: int) -> float:
     """PyTorch initialises every RNNCell weight and bias from U(-b, b), b = 1/sqrt(hidden_size).
@@ -191,6 +247,7 @@ def facts() -> dict[str, object]:
     total = sum(n for _, n in rows.values())
     gru = sum(p.numel() for p in nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE).parameters())
     lstm = sum(p.numel() for p in nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE).parameters())
+    gru_foldable = foldable_bias_blocks(nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE))
     return {
         "input_size": INPUT_SIZE,
         "hidden_size": HIDDEN_SIZE,
@@ -208,4 +265,9 @@ def facts() -> dict[str, object]:
         "lstm_weight_ih_shape": tuple(nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE).weight_ih.shape),
         "init_bound": f"{init_bound(HIDDEN_SIZE):g}",
         "gru_merge_change": f"{gru_merge_changes_output():.2f}",
+        "rnn_redundant": redundant_bias_numbers(nn.RNNCell(INPUT_SIZE, HIDDEN_SIZE)),
+        "gru_redundant": redundant_bias_numbers(nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE)),
+        "lstm_redundant": redundant_bias_numbers(nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE)),
+        "gru_foldable": ", ".join(gru_foldable),
+        "gru_foldable_count": len(gru_foldable),
     }

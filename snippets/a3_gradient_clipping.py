@@ -399,6 +399,9 @@ def facts() -> dict[str, object]:
         "same_product_max_diff": f"{max(abs(a - b) for a, b in zip(runs['0.01']['eval_loss'], data['lr_1e-4_clip_1']['eval_loss'])):.1e}",
         "same_product_clipped_share": f"{data['lr_1e-4_clip_1']['clipped_share']:.0%}",
         "small_lr": f"{data['no_clip_small_lr']['lr']:.2g}",
+        "small_lr_ratio": f"{data['lr'] / data['no_clip_small_lr']['lr']:.0f}",
+        **{f"{name}_value": f"{float(key):g}" for key, name in (("1.0", "c1"), ("0.01", "c001"), ("0.001", "c0001"))
+           if key in data["runs"]},
         "small_lr_loss": f"{data['no_clip_small_lr']['eval_loss'][-1]:.3f}",
         "small_lr_best_loss": f"{min(data['no_clip_small_lr']['eval_loss']):.3f}",
         "small_lr_max_norm": f"{max(data['no_clip_small_lr']['pre_clip_norms']):,.0f}",

@@ -436,6 +436,8 @@ def facts() -> dict[str, object]:
         "budget_k3": budgets[i],
         "budget_max": budgets[-1],
         "k_max": search["ks"][-1],
+        "k_min": search["ks"][0],
+        "k_chosen": search["ks"][i],
         "grid_best_k3": search["grid_best"][i],
         "random_best_k3": search["random_best"][i],
         "few_best_k3": search["few_best"][i],

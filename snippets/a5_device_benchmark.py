@@ -604,6 +604,34 @@ def _phrase_from_he(size: int | None, unit: str) -> str:
     return f"החל מ־{unit} {size} ומעלה" if size is not None else "באף גודל שנמדד"
 
 
+def thread_scaling(one_gflops: float, many_gflops: float, threads: int, tolerance: float = 1.1) -> tuple[str, str]:
+    """The sentence (English, Hebrew) that reports a thread-count comparison, chosen from the numbers.
+
+    Faster when ``many / one >= tolerance``, slower when ``<= 1 / tolerance``,
+    otherwise "no faster": the page cannot claim what the measurement does not show.
+
+    >>> thread_scaling(87.0, 184.0, 2)[0]
+    'With 2 threads instead of one, the largest product ran 2.1 times faster (184 GFLOP/s against 87).'
+    >>> thread_scaling(87.0, 90.0, 2)[0]
+    'With 2 threads instead of one, the largest product ran no faster (90 GFLOP/s against 87).'
+    >>> thread_scaling(87.0, 50.0, 2)[0]
+    'With 2 threads instead of one, the largest product ran slower, at 0.57 times the speed (50 GFLOP/s against 87).'
+    """
+    if not (one_gflops > 0 and many_gflops > 0):
+        raise ValueError(f"throughputs must be positive, got {one_gflops!r} and {many_gflops!r}")
+    ratio = many_gflops / one_gflops
+    numbers = f"({many_gflops:.0f} GFLOP/s against {one_gflops:.0f})"
+    numbers_he = f"({many_gflops:.0f} GFLOP/s לעומת {one_gflops:.0f})"
+    lead = f"With {threads} threads instead of one, the largest product ran"
+    lead_he = f"עם {threads} threads במקום אחד, המכפלה הגדולה ביותר רצה"
+    if ratio >= tolerance:
+        return f"{lead} {ratio:.1f} times faster {numbers}.", f"{lead_he} מהר יותר פי {ratio:.1f} {numbers_he}."
+    if ratio <= 1 / tolerance:
+        return (f"{lead} slower, at {ratio:.2f} times the speed {numbers}.",
+                f"{lead_he} לאט יותר, ב־{ratio:.2f} מהמהירות {numbers_he}.")
+    return f"{lead} no faster {numbers}.", f"{lead_he} לא מהר יותר {numbers_he}."
+
+
 def facts() -> dict[str, object]:
     """The numbers chapter A5 prints, from the committed results and from the roofline code."""
     from snippets.results import load
@@ -654,6 +682,9 @@ def facts() -> dict[str, object]:
         "mm_large_gflops": f"{mm[-1]['flops'] / mm[-1]['median'] / 1e9:.0f}",
         "mm_large_gflops_many": f"{mm_many[-1]['flops'] / mm_many[-1]['median'] / 1e9:.0f}",
         "mm_small_us_many": f"{mm_many[0]['median'] * 1e6:.1f}",
+        **dict(zip(("thread_scaling", "thread_scaling_he"), thread_scaling(
+            mm[-1]["flops"] / mm[-1]["median"] / 1e9, mm_many[-1]["flops"] / mm_many[-1]["median"] / 1e9, many),
+            strict=True)),
         "threads_crossover": _phrase_from(
             crossover(sizes, [r["median"] for r in mm], [r["median"] for r in mm_many]), "n ="),
         "mlp_b1_us": f"{mlp[0]['median'] * 1e6:.0f}",

@@ -331,6 +331,21 @@ def facts() -> dict[str, object]:
         out[f"{short}_val_loss_min_step"] = runs[0]["step"][curve.index(min(curve))]
     for n, runs in d["sizes"].items():
         out[f"size_{n}_val_error"] = mean_over_seeds(runs, "val_error")
+    import inspect
+
+    out["tiny_n"] = inspect.signature(overfit_tiny_batch).parameters["n"].default
+    for name, short in (("too simple", "simple"), ("well sized", "well"), ("oversized, all data", "over")):
+        out[f"{short}_widths"] = CONFIGS[name]["widths"]
+    out["well_hidden"] = CONFIGS["well sized"]["widths"][0]
+    decays = [f"{wd:g}" for wd in DECAYS]
+    out["decays"] = ", ".join(decays[:-1]) + f" and {decays[-1]}"
+    out["decays_he"] = ", ".join(decays[:-1]) + f" ו־{decays[-1]}"
+    out["decay_max"] = decays[-1]
+    sweep = sorted((int(n), mean_over_seeds(runs, "val_error")) for n, runs in d["sizes"].items())
+    out["data_sweep"] = ", ".join(f"{err:.1%} with {n}" + (" images" if i == 0 else "")
+                                  for i, (n, err) in enumerate(sweep))
+    out["data_sweep_he"] = ", ".join(f"{err:.1%} עם {n}" + (" תמונות" if i == 0 else "")
+                                     for i, (n, err) in enumerate(sweep))
     for wd, runs in d["decays"].items():
         key = wd.replace(".", "_").replace("-", "m")
         for k in ("train_error", "val_error", "train_loss", "val_loss"):

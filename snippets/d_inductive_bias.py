@@ -183,7 +183,10 @@ def facts() -> dict[str, object]:
     """The numbers chapter D prints about the two-bars experiment, read from its results file."""
     data = _results()
     runs = data["runs"]
+    import inspect
+
     out: dict[str, object] = {
+        "mlp_hidden": inspect.signature(mlp).parameters["hidden"].default,
         "steps": data["steps"],
         "n_train": data["n_train"],
         "n_test": data["n_test"],

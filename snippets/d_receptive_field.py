@@ -230,8 +230,12 @@ def facts() -> dict[str, object]:
     box = support_box(gradient_support(stack))
     max_stack = example_stack(nn.MaxPool2d)
     max_mask = gradient_support(max_stack)
-    deep = uniform_stack_gradient(8)
+    depth = max(FIGURE_DEPTHS)
+    deep = uniform_stack_gradient(depth)
     return {
+        "deep_layers": depth,
+        "figure_depths": ", ".join(str(d) for d in FIGURE_DEPTHS[:-1]) + f" and {FIGURE_DEPTHS[-1]}",
+        "figure_depths_he": ", ".join(str(d) for d in FIGURE_DEPTHS[:-1]) + f" ו־{FIGURE_DEPTHS[-1]}",
         "stack_rfs": ", ".join(str(r) for r in rfs),
         "stack_rf": rfs[-1],
         "grad_box": f"{box[0]} × {box[1]}",
@@ -239,7 +243,7 @@ def facts() -> dict[str, object]:
         "rf_area": rfs[-1] ** 2,
         "max_grad_count": int(max_mask.sum()),
         "max_rf": receptive_fields(max_stack)[-1],
-        "depth8_rf": receptive_fields([nn.Conv2d(1, 1, 3)] * 8)[-1],
+        "depth8_rf": receptive_fields([nn.Conv2d(1, 1, 3)] * depth)[-1],
         "depth8_std": spread(deep),
         "depth8_central": 100 * mass_in_central_half(deep),
         "depth8_central_area": 100 * mass_in_central_half(torch.ones_like(deep)),

@@ -117,3 +117,36 @@ def test_initialisation_is_uniform_within_the_bound():
 def test_figure_draws():
     fig = figure_init_histogram()
     assert len(fig.axes) == 1 and len(fig.axes[0].patches) >= 3
+
+
+@pytest.mark.parametrize(
+    ("cell", "gates", "summed"),
+    [(nn.RNNCell, 1, 1), (nn.GRUCell, 3, 2), (nn.LSTMCell, 4, 4)],
+)
+def test_redundant_bias_numbers_follow_torch_layout(cell, gates, summed):
+    """Every gate block of RNNCell and LSTMCell folds; in a GRU only r and z do (b_hn is multiplied by r)."""
+    from snippets.a2_rnncell_parameters import GATE_NAMES, foldable_bias_blocks, redundant_bias_numbers
+
+    module = cell(64, 256)
+    before = module.bias_hh.detach().clone()
+    assert module.bias_ih.shape == module.bias_hh.shape == (gates * 256,)  # torch stacks g blocks of h rows
+    assert len(GATE_NAMES[cell.__name__]) == gates
+    expected = list(GATE_NAMES[cell.__name__][:summed])
+    assert foldable_bias_blocks(module) == expected
+    assert redundant_bias_numbers(module) == summed * 256
+    # and the cell given is left as it was (the check works on a copy)
+    assert torch.equal(module.bias_hh, before)
+
+
+def test_redundant_bias_facts():
+    f = facts()
+    assert (f["rnn_redundant"], f["gru_redundant"], f["lstm_redundant"]) == (256, 2 * 256, 4 * 256)
+    assert f["gru_foldable"] == "r, z" and f["gru_foldable_count"] == 2
+
+
+def test_a_gru_with_folded_candidate_bias_is_detected():
+    """The check is not vacuous: folding b_hn changes a GRU's output beyond the tolerance."""
+    from snippets.a2_rnncell_parameters import foldable_bias_blocks
+
+    assert "n" not in foldable_bias_blocks(nn.GRUCell(3, 4), seed=1)
+    assert foldable_bias_blocks(nn.GRUCell(3, 4), atol=1e9) == ["r", "z", "n"]

@@ -179,3 +179,14 @@ def test_the_settings_the_page_states():
     # the max gradient norm of the unclipped small-lr run happens at the start, as the alt text says
     norms = data["no_clip_small_lr"]["pre_clip_norms"]
     assert norms.index(max(norms)) < 10
+
+
+def test_thresholds_and_learning_rate_ratio_on_the_page_come_from_the_committed_run():
+    from snippets.a3_gradient_clipping import facts
+    from snippets.results import load
+
+    data = load("a3_gradient_clipping", "exploding_rnn")["data"]
+    f = facts()
+    thresholds = sorted(float(k) for k in data["runs"] if k != "None")
+    assert sorted(float(f[k]) for k in ("c1_value", "c001_value", "c0001_value")) == thresholds
+    assert float(f["small_lr_ratio"]) == pytest.approx(data["lr"] / data["no_clip_small_lr"]["lr"], rel=0.02)

@@ -144,3 +144,11 @@ def test_committed_selection_reproduces_its_first_repeat():
 def test_figures_draw():
     assert len(figure_search().axes[0].lines) == 3
     assert len(figure_selection().axes) == 2
+
+
+def test_grid_sizes_on_the_page_come_from_the_committed_search():
+    from snippets.a4_hyperparameter_search import facts
+
+    f = facts()
+    assert f["k_min"] < f["k_chosen"] < f["k_max"]
+    assert f["budget_k3"] == f["k_chosen"] ** f["d"] and f["budget_max"] == f["k_max"] ** f["d"]

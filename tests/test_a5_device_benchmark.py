@@ -265,3 +265,31 @@ def test_hebrew_status_says_the_same_as_the_english_one():
     assert ("לא נמדדו" not in f["gpu_status_he"]) == gpu
     assert re.findall(r"\d+", f["gpu_status"]) == re.findall(r"\d+", f["gpu_status_he"])
     assert f["machine_kind_he"] in ("מכונה וירטואלית", "מכונה פיזית")
+
+
+@pytest.mark.parametrize(
+    ("one", "many", "english", "hebrew"),
+    [
+        (87.0, 184.0, "2.1 times faster", "מהר יותר פי 2.1"),
+        (87.0, 88.0, "no faster", "לא מהר יותר"),
+        (87.0, 40.0, "slower, at 0.46 times", "לאט יותר, ב־0.46"),
+    ],
+)
+def test_thread_sentence_follows_the_numbers_both_ways(one, many, english, hebrew):
+    """The page's thread sentence is chosen from the measurement: a new one cannot contradict it."""
+    en, he = bench.thread_scaling(one, many, 2)
+    assert english in en and hebrew in he
+    assert f"{many:.0f} GFLOP/s" in en and f"{many:.0f} GFLOP/s" in he
+
+
+def test_thread_sentence_on_the_page_matches_the_committed_sweep():
+    f = bench.facts()
+    ratio = float(f["mm_large_gflops_many"]) / float(f["mm_large_gflops"])
+    if ratio >= 1.1:
+        assert "faster" in f["thread_scaling"] and "no faster" not in f["thread_scaling"]
+    assert f["mm_large_gflops_many"] in f["thread_scaling"] and f["mm_large_gflops_many"] in f["thread_scaling_he"]
+
+
+def test_thread_sentence_refuses_a_missing_measurement():
+    with pytest.raises(ValueError, match="positive"):
+        bench.thread_scaling(0.0, 10.0, 2)

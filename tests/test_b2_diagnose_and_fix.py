@@ -136,3 +136,32 @@ def test_errors_measures_loss_and_error_rate():
 def test_figures_draw():
     assert len(figure_learning_curves().axes) == 6
     assert len(figure_regularisation_dial().axes) == 2
+
+
+def test_data_sweep_sentence_lists_every_size_in_order_from_the_results():
+    """The page's "more data" sentence is rendered from the committed sweep, sizes and errors both."""
+    import re
+
+    from snippets.b2_diagnose_and_fix import SIZES, facts
+
+    f = facts()
+    for key in ("data_sweep", "data_sweep_he"):
+        sizes = [int(n) for n in re.findall(r"(?:with|עם) (\d+)", f[key])]
+        assert sizes == sorted(SIZES), (key, f[key])
+        for n in SIZES:
+            assert f"{f[f'size_{n}_val_error']:.1%}" in f[key]
+
+
+def test_configuration_facts_are_the_experiment_s_own_settings():
+    import inspect
+
+    from snippets.b2_diagnose_and_fix import CONFIGS, DECAYS, facts, overfit_tiny_batch
+
+    f = facts()
+    assert f["tiny_n"] == inspect.signature(overfit_tiny_batch).parameters["n"].default
+    assert (f["simple_widths"], f["well_widths"], f["over_widths"]) == (
+        CONFIGS["too simple"]["widths"], CONFIGS["well sized"]["widths"], CONFIGS["oversized, all data"]["widths"])
+    assert f["well_hidden"] == CONFIGS["well sized"]["widths"][0]
+    assert float(f["decay_max"]) == max(DECAYS)
+    assert [float(x) for x in f["decays"].replace(" and ", ", ").split(", ")] == list(DECAYS)
+    assert [float(x) for x in f["decays_he"].replace(" ו־", ", ").split(", ")] == list(DECAYS)

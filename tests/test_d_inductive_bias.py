@@ -76,3 +76,13 @@ def test_facts_and_figure():
     f = facts()
     assert f["cnn_2_layers_pixels"] == pytest.approx(100 * RESULTS["runs"]["cnn_2_layers"]["pixels"]["test"])
     assert len(figure_two_bars().axes) == 3
+
+
+def test_mlp_width_on_the_page_is_the_model_s_own():
+    import inspect
+
+    from snippets.d_inductive_bias import facts, mlp
+
+    width = inspect.signature(mlp).parameters["hidden"].default
+    assert facts()["mlp_hidden"] == width
+    assert mlp()[1].out_features == width or any(getattr(m, "out_features", None) == width for m in mlp())

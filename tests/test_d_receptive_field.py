@@ -89,3 +89,14 @@ def test_effective_field_concentrates_while_the_theoretical_one_grows():
 def test_figure_draws_one_panel_per_depth():
     fig = figure_growth()
     assert len([ax for ax in fig.axes if ax.images]) == 4
+
+
+def test_depth_facts_name_the_depths_the_figure_and_the_numbers_use():
+    from snippets.d_receptive_field import FIGURE_DEPTHS, facts
+
+    f = facts()
+    assert f["deep_layers"] == max(FIGURE_DEPTHS)
+    assert f["depth8_rf"] == 2 * f["deep_layers"] + 1  # L layers of 3 × 3 see (2L + 1)²
+    head, _, last = f["figure_depths"].rpartition(" and ")
+    assert head.split(", ") == [str(d) for d in FIGURE_DEPTHS[:-1]] and last == str(FIGURE_DEPTHS[-1])
+    assert f["figure_depths_he"].endswith(f"ו־{FIGURE_DEPTHS[-1]}")

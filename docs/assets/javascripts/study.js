@@ -3,7 +3,8 @@
  * Exam mode (a switch in the header, remembered in localStorage across pages and
  * visits) hides every chapter's answer — the part from "The exam answer" on, which
  * the build wraps in <div class="book-answers"> — behind a "try it first" panel
- * with a reveal button. Study mode shows everything. Without JavaScript nothing is
+ * with a reveal button, and drops their entries from the table of contents.
+ * Study mode shows everything. Without JavaScript nothing is
  * hidden: the answers are simply shown.
  *
  * A self-check box (<div class="self-check" data-kind="int|shape" data-expected="…">)
@@ -74,6 +75,23 @@
       var hide = on && answers.dataset.revealed !== "true";
       answers.hidden = hide;
       panel.hidden = !hide;
+      applyToc(answers, hide);
+    });
+  }
+
+  /* The table of contents (desktop sidebar and the mobile drawer) lists every heading;
+   * while the answers are hidden, so are their entries — the TOC must not give them away. */
+  function applyToc(answers, hide) {
+    answers.querySelectorAll("h2[id], h3[id], h4[id]").forEach(function (heading) {
+      document.querySelectorAll(".md-nav--secondary a.md-nav__link").forEach(function (link) {
+        // The href may be "#id" or, once the page's scripts have run, an absolute URL ending in it.
+        var href = link.getAttribute("href") || "";
+        if (href.slice(href.indexOf("#") + 1) !== heading.id || href.indexOf("#") < 0) return;
+        var item = link.closest(".md-nav__item") || link;
+        item.hidden = hide;
+        item.style.display = hide ? "none" : "";
+        item.classList.toggle("book-toc-hidden", hide);
+      });
     });
   }
 
