@@ -205,9 +205,9 @@ def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEO
                 r.fatal = why
             else:
                 _fill_unchecked(r, f"not checked: {why}")
-        if printed and r.fatal is None:
-            n = len(printed.splitlines())
-            r.notes.append(f"your code printed {n} line{'s' * (n != 1)} to stdout (ignored by the grader)")
+        if printed and r.fatal is None and len(todo) == 1 and not any(
+                e.get("event") == "printed" for e in events):  # written below Python's sys.stdout
+            r.notes.append("your code wrote to stdout (ignored by the grader)")
     return reports
 
 
@@ -230,6 +230,9 @@ def _assemble(report: Report, events: list[dict]) -> None:
             report.class_name = e["name"]
         elif kind == "note":
             report.notes.append(e["message"])
+        elif kind == "printed":
+            n, where = e["lines"], e["stream"]
+            report.notes.append(f"your code printed {n} line{'s' * (n != 1)} to {where} (ignored by the grader)")
         elif kind == "check":
             title = next(t for k, _, t in POINTS if k == e["key"])
             report.checks.append(Check(e["key"], e["score"], e["max"], title, e.get("message"), e.get("notes", [])))
@@ -275,6 +278,33 @@ def main(argv: list[str] | None = None) -> int:
 
 class _Hang(BaseException):
     """Raised by the alarm when a call into the student's code takes too long."""
+
+
+class _Capture:
+    """A stand-in for sys.stdout / sys.stderr while one file is graded: keeps the first 100 kB, counts lines."""
+
+    def __init__(self):
+        import io
+
+        self.buffer_ = io.StringIO()
+        self.size = 0
+
+    def write(self, text) -> int:
+        text = str(text)
+        if self.size < 100_000:
+            self.buffer_.write(text[: 100_000 - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def lines(self) -> int:
+        text = self.buffer_.getvalue()
+        return text.count("\n") + (not text.endswith("\n")) if text else 0
 
 
 class _Child:
@@ -493,9 +523,9 @@ class _Grading:
         if called_super:
             self.emit("super", 1)
         else:
-            self.emit("super", 0, "__init__ does not call super().__init__(): nn.Module is not initialised, "
-                                  "so assigning an nn.Parameter or a layer raises AttributeError and "
-                                  "parameters() fails. The rest is graded as if it were called.")
+            self.emit("super", 0, "__init__ does not call super().__init__(): without it nn.Module is not set "
+                                  "up (assigning an nn.Parameter or a layer raises AttributeError, parameters() "
+                                  "fails). The rest is graded as if it were called.")
         self.module = module
         self.stage("parameters")
         self.find_slots()
@@ -574,11 +604,15 @@ class _Grading:
 
     def check_parameters(self) -> None:
         score, lost, kinds = 4, [], {}
+        missing = [r for r in _ROLES if not self.slots[r]]
+        if missing:
+            score -= len(missing)
+            names = ", ".join(missing)
+            lost.append(f"no {names} found: expected {'an nn.Parameter' if len(missing) == 1 else 'nn.Parameters'} "
+                        f"named {names}, or nn.Linear layers named after A, W, U (b may be the bias of the W or "
+                        "U layer)")
         for role in _ROLES:
             if not self.slots[role]:
-                score -= 1
-                where = "the bias of the W or U nn.Linear" if role == "b" else f"the weight of an nn.Linear {role}"
-                lost.append(f"no parameter {role} found: expected an nn.Parameter named {role}, or {where}")
                 continue
             problems = [(s.label, kind) for s in self.slots[role] for ok, kind in [self.registered(s)] if not ok]
             if problems:
@@ -607,6 +641,8 @@ class _Grading:
                     bad.append(f"{slot.label} has shape {shape}, expected {words[role]}")
         self.shapes_ok = not bad
         missing = [r for r in _ROLES if not self.slots[r]]
+        if len(missing) == len(_ROLES):
+            return self.emit("shapes", 0, "no A, W, U or b found (see above)")
         notes = [f"{', '.join(missing)}: missing (see above)"] if missing else []
         self.emit("shapes", 0 if bad else 2, "; ".join(bad) or None, notes)
 
@@ -760,11 +796,11 @@ class _Grading:
             params = list(inspect.signature(self.module.forward).parameters.values())
         except (TypeError, ValueError):
             params = []
+        if self.form is None:
+            return self.emit("h_prev_none", 0, "not checked: forward fails with an explicit h_prev (see above)")
         if len(params) < 2 or params[1].default is inspect.Parameter.empty:
             return self.emit("h_prev_none", 1, None,
                              ["forward does not accept h_prev=None (not asked for; no point lost)"])
-        if self.form is None:
-            return self.emit("h_prev_none", 0, "not checked: forward fails with an explicit h_prev (see above)")
         self.randomise(torch.float64)
         x, h = self.forward_inputs(torch.float64)
         expected, err = self.run_forward(x, torch.zeros_like(h))
@@ -855,8 +891,17 @@ def _child_main(argv: list[str]) -> int:
     import torch
 
     torch.set_num_threads(1)
+    real = sys.stdout, sys.stderr
     for i, (path, class_name) in enumerate(json.loads(jobs)):
-        child.grade_file(i, path, class_name)
+        out, err = _Capture(), _Capture()
+        sys.stdout, sys.stderr = out, err
+        try:
+            child.grade_file(i, path, class_name)
+        finally:
+            sys.stdout, sys.stderr = real
+        for stream, capture in (("stdout", out), ("stderr", err)):
+            if capture.lines():
+                child.emit("printed", stream=stream, lines=capture.lines())
     return 0
 
 
