@@ -53,6 +53,8 @@ TOTAL = sum(p for _, p, _ in POINTS)
 INPUT_SIZE, HIDDEN_SIZE, BATCH = 3, 5, 4
 DEFAULT_TIMEOUT_S = 60.0
 CALL_LIMIT_S = 10.0
+#: Python and torch must have started within this many seconds (not charged to the student's time limit).
+STARTUP_LIMIT_S = 180.0
 
 
 @dataclass
@@ -175,16 +177,7 @@ def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEO
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                     cwd=Path(todo[0].path).resolve().parent, start_new_session=True)
-            timed_out = False
-            try:
-                proc.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait()
+            timed_out = _wait(proc, events_path, timeout_s)
         events = _read_events(events_path)
         printed = _captured(out_path).strip()
         stderr = _captured(err_path).strip()
@@ -193,15 +186,19 @@ def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEO
         if not any(e.get("event") == "done" for e in events if e.get("file") == i):
             stages = [e["stage"] for e in events if e.get("file") == i and e.get("event") == "stage"]
             stage = stages[-1] if stages else "start"
-            if timed_out:
+            if timed_out and stage == "start":
+                why = f"the grader's Python and torch did not start within {STARTUP_LIMIT_S:g} s"
+            elif timed_out:
                 why = f"the time limit of {timeout_s:g} s was reached while {_stage_words(stage)}"
                 why += " (an infinite loop, or input() waiting for a keyboard?)"
+            elif stage == "start":
+                why = f"the grader's Python could not start (exit status {proc.returncode})"
+                if stderr:
+                    why += f": {stderr.splitlines()[-1]}"
             else:
                 why = (f"the Python process ended (exit status {proc.returncode}) while {_stage_words(stage)}"
                        " (os._exit(), or a crash of the interpreter)")
-                if proc.returncode and stderr and not events:
-                    why += f"; it wrote: {stderr.splitlines()[-1]}"
-            if stage in ("start", "import", "find"):
+            if stage in ("start", "ready", "import", "find"):
                 r.fatal = why
             else:
                 _fill_unchecked(r, f"not checked: {why}")
@@ -211,8 +208,35 @@ def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEO
     return reports
 
 
+def _wait(proc: subprocess.Popen, events_path: Path, timeout_s: float) -> bool:
+    """Wait for the child; True if it was killed (with its process group) for running past its limit.
+
+    The limit counts from the moment the child has started Python and imported torch (its first event,
+    "ready"), so a slow start on a busy machine is not charged to the student; the start has its own
+    limit, STARTUP_LIMIT_S.
+    """
+    import time
+
+    start = time.monotonic()
+    deadline = start + STARTUP_LIMIT_S
+    ready = False
+    while proc.poll() is None:
+        now = time.monotonic()
+        if not ready and events_path.is_file() and events_path.stat().st_size > 0:
+            ready, deadline = True, now + timeout_s
+        if now > deadline:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def _stage_words(stage: str) -> str:
-    if stage == "start":
+    if stage in ("start", "ready"):
         return "Python and torch were starting"
     if stage == "import":
         return "your file was being imported"
@@ -260,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Grade an answer to Part C (the Lipschitz RNN module).")
     parser.add_argument("answer", help="the answer file, e.g. my_answer.py")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                        help=f"wall-clock limit in seconds for the whole grading (default {DEFAULT_TIMEOUT_S:g})")
+                        help="wall-clock limit in seconds for your code, counted once Python and torch have started "
+                             f"(default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--class", dest="class_name", default=None,
                         help="the class to grade, when the file defines several nn.Module subclasses")
     args = parser.parse_args(argv)
@@ -887,10 +912,12 @@ class _Grading:
 
 def _child_main(argv: list[str]) -> int:
     events_path, call_limit, jobs = argv
+    sys.dont_write_bytecode = True  # no __pycache__ next to the student's file (or in docs/downloads/)
     child = _Child(events_path, float(call_limit))
     import torch
 
     torch.set_num_threads(1)
+    child.emit("stage", stage="ready")  # the parent's time limit for the student's code starts here
     real = sys.stdout, sys.stderr
     for i, (path, class_name) in enumerate(json.loads(jobs)):
         out, err = _Capture(), _Capture()

@@ -141,9 +141,11 @@ FATAL = {
 }
 #: Files that end or hang the child: each in its own process.
 ALONE = {
-    "loop_at_import": (HEAD + "while True:\n    pass\n", ["time limit of 8 s", "imported"]),
+    "loop_at_import": (HEAD + "while True:\n    pass\n", ["time limit of 4 s", "imported"]),
     "os_exit_at_import": (HEAD + "import os\nos._exit(0)\n", ["Python process ended", "os._exit()", "imported"]),
 }
+#: A file that ends the child while it is being checked: what was checked stays, the rest is lost.
+PARTIAL = answer(PARAMS, "import os\nos._exit(0)")
 BOOK = ROOT / "snippets" / "c_lipschitz_cell.py"
 TEMPLATE = DOCS / "downloads" / "c_lipschitz_answer_template.py"
 SAMPLE = ROOT / "snippets" / "c_lipschitz_grader_sample.py"
@@ -162,7 +164,9 @@ def graded(tmp_path_factory) -> dict[str, Report]:
              for n in batch]
     classes = ["LipschitzRNNCell" if n == "book" else None for n in batch]
     with ThreadPoolExecutor(max_workers=3) as pool:
-        alone = {n: pool.submit(grade, files[n], timeout_s=8) for n in ALONE}
+        files["os_exit_in_forward"] = folder / "os_exit_in_forward.py"
+        files["os_exit_in_forward"].write_text(PARTIAL, encoding="utf-8")
+        alone = {n: pool.submit(grade, files[n], timeout_s=4) for n in [*ALONE, "os_exit_in_forward"]}
         reports = dict(zip(batch, grade_files(paths, timeout_s=240, call_limit_s=3, class_names=classes),
                            strict=True))
         reports.update({n: f.result() for n, f in alone.items()})
@@ -232,6 +236,14 @@ def test_files_that_cannot_be_graded_are_reported_as_the_students(graded, name):
     assert "Traceback" not in text and "c_lipschitz_grader.py" not in text
 
 
+def test_a_process_that_ends_during_the_checks_keeps_what_was_checked(graded):
+    r = graded["os_exit_in_forward"]
+    assert r.fatal is None and r.exit_code == 1, r.text()
+    assert lost(r) == {k: p for k, p, _ in POINTS[4:]}, r.text()
+    text = " ".join(r.text().split())
+    assert "not checked: the Python process ended (exit status 0) while checking forward (os._exit()" in text
+
+
 def test_a_missing_file_and_a_non_python_file(tmp_path):
     assert grade(tmp_path / "nothing.py").fatal == f"no such file: {tmp_path / 'nothing.py'}"
     (tmp_path / "a.txt").write_text("x")
@@ -245,6 +257,7 @@ def test_the_template_parses_and_gets_a_low_mark_without_crashing(graded):
     assert r.class_name == "LipschitzRNNCell"
     # It builds (1 point); its __init__ is empty (no super().__init__(), no parameters) and forward returns None.
     assert r.score == 1, r.text()
+    assert not (TEMPLATE.parent / "__pycache__").exists(), "the grader must not write bytecode next to the answer"
     assert "forward returned NoneType, not a tensor" in r.text()
 
 
