@@ -69,7 +69,19 @@ class Check:
 
 @dataclass
 class Report:
-    """The grade of one file: ``checks`` in the order of ``POINTS``, or ``fatal`` when it cannot be graded."""
+    r"""The grade of one file: ``checks`` in the order of ``POINTS``, or ``fatal`` when it cannot be graded.
+
+    >>> r = Report("my_answer.py", fatal="my_answer.py line 3: SyntaxError: invalid syntax")
+    >>> r.exit_code, r.text().strip()
+    (2, 'Cannot grade my_answer.py: my_answer.py line 3: SyntaxError: invalid syntax')
+    >>> r = Report("a.py", "Cell", [Check(k, p, p, t) for k, p, t in POINTS])
+    >>> r.checks[4].score, r.checks[4].message = 4, "right for one sample, not for a batch"
+    >>> print(*r.text().splitlines()[5:7], sep="\n")
+    [4/8] forward(x, h_prev) returns A h + tanh(W h + U x + b) for a batch
+          lost: right for one sample, not for a batch
+    >>> r.score, r.exit_code
+    (16, 1)
+    """
 
     path: str
     class_name: str | None = None
