@@ -12,7 +12,7 @@ export PYTHONUNBUFFERED := 1
 # The notebook cache ignores changes to imported snippets: tests always run without it.
 NOTEBOOK_CACHE ?= true
 
-.PHONY: help install serve build build-offline pdf site lint test test-fast browser figures results bench katex lock clean
+.PHONY: help install serve build build-offline pdf site lint test test-fast browser figures results bench katex lock clean grade-c
 
 help:
 	@echo "make serve          serve the book at http://127.0.0.1:8000 (installs first)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench          measure builds, test suite, page weight, Lighthouse (results/site-bench.json)"
 	@echo "make katex          re-vendor the pinned KaTeX from npm (tools/vendor-katex.sh)"
 	@echo "make lock           re-resolve requirements.in into the pinned requirements.txt"
+	@echo "make grade-c FILE=my_answer.py   grade an answer to Part C (CLASS=Name when it has several modules)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 11, 5) <= v[:3] < (3, 12) else "make: Python 3.11.5 or newer 3.11 is needed (the pinned pymdown-extensions 13 needs >= 3.11.5; the pins are for 3.11), but $(PYTHON) is %d.%d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v[:3])'
@@ -79,6 +80,15 @@ results: $(STAMP)
 
 bench: $(STAMP) browser
 	$(BIN)/python -m book.bench
+
+# Grade a student's answer to Part C: make grade-c FILE=my_answer.py [CLASS=Name]
+ifneq ($(filter grade-c,$(MAKECMDGOALS)),)
+ifeq ($(strip $(FILE)),)
+$(error FILE is missing: run make grade-c FILE=my_answer.py (a blank answer: docs/downloads/c_lipschitz_answer_template.py))
+endif
+endif
+grade-c: $(STAMP)
+	$(BIN)/python -m snippets.c_lipschitz_grader '$(FILE)'$(if $(CLASS), --class '$(CLASS)')
 
 katex:
 	tools/vendor-katex.sh
