@@ -129,6 +129,7 @@
     if (q === lastQuery) return;
     lastQuery = q;
     list.textContent = "";
+    dialog.setAttribute("data-query", q);  // which query the list shows (tests wait on it)
     if (!q) { status.textContent = ""; return; }
     var results = index.search(q, LIMIT);
     status.textContent = results.length ? (results.length === 1 ? t("one") : t("many", results.length)) : t("none");
