@@ -15,8 +15,18 @@ script (and the engine ``search-engine.js``, which tokenises the text and applie
 the Hebrew normalisation of the prefixes and final letters) only when the reader
 opens search. Pages whose front matter says ``search: exclude: true`` are left out.
 
-It runs once per build, from the ``on_post_build`` hook (``book/mkdocs_hooks.py``),
-so ``mkdocs build``, ``mkdocs serve`` and the tests' builds all get it.
+It runs from the ``on_post_build`` hook (``book/mkdocs_hooks.py``), so ``mkdocs build``,
+``mkdocs serve`` and the tests' builds all get it.
+
+Why not Pagefind (or Material's lunr plugin, which this replaces): lunr merged both
+editions into one 1.25 MB index fetched by every page load, and has no Hebrew
+tokeniser. Pagefind splits per ``<html lang>`` and loads in chunks, but has no Hebrew
+stemming either: the prefixes and final letters would have to be indexed as extra
+text, which then shows in its excerpts, and its fetch/WASM loading does not work from
+``file://``, so the offline copy would need a second engine with its own results. This
+book has about twenty pages per edition; one edition's text is about 120 kB gzipped,
+loaded once when search opens, and one small engine gives the same results online,
+in ``mkdocs serve`` and offline.
 """
 
 from __future__ import annotations

@@ -90,6 +90,11 @@ def test_each_edition_has_its_own_index_of_its_own_pages(site):
     assert not (site / "search" / "search_index.json").exists(), "Material's merged lunr index is gone"
 
 
+def test_there_are_enough_queries():
+    """docs/about/verification.md promises at least 20 Hebrew and 10 English queries."""
+    assert len(HEBREW) >= 20 and len(ENGLISH) >= 10
+
+
 def test_the_hebrew_queries_test_what_they_claim(site):
     """The bare queries' pages have only prefixed forms, the prefixed queries' pages lack the
     prefixed form: without the normalisation these queries would find nothing."""
