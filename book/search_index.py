@@ -49,7 +49,7 @@ OLD_SEARCH_BYTES_PER_PAGE = 1_252_659 + 39_514
 
 _SKIP_TAGS = {"script", "style", "svg", "template", "noscript", "button", "textarea", "select"}
 #: Elements whose text is not searched: permalinks, notebook prompts and outputs, raw TeX.
-_SKIP_CLASSES = {"headerlink", "jp-InputPrompt", "jp-OutputPrompt", "jp-OutputArea", "arithmatex",
+_SKIP_CLASSES = {"headerlink", "anchor-link", "jp-InputPrompt", "jp-OutputPrompt", "jp-OutputArea", "arithmatex",
                  "md-source-file", "nb-download"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "pre", "dt", "dd",

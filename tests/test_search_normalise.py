@@ -185,3 +185,17 @@ def test_offline_urls_are_the_files(tmp_path: Path):
 def test_the_book_excludes_its_print_pages_in_both_editions():
     excluded = search_index.excluded_pages(DOCS)
     assert excluded >= {"print/exam", "he/print/exam", "print/answer-key", "he/print/answer-key"}
+
+
+def test_the_build_hook_indexes_the_folder_mkdocs_writes_to(tmp_path: Path):
+    """``mkdocs serve`` builds into a temporary folder: the hook takes it from the config."""
+    from book import mkdocs_hooks
+
+    (tmp_path / "index.html").write_text(_page("he", "T", "<h1>כותרת</h1>"), encoding="utf-8")
+    mkdocs_hooks.on_post_build({"site_dir": str(tmp_path), "docs_dir": str(tmp_path), "use_directory_urls": True})
+    assert (tmp_path / "search" / "index.he.js").is_file()
+
+
+def test_notebook_permalinks_are_not_part_of_the_title():
+    html = _page("en", "N", '<h1 id="a">A3 · what it costs<a class="anchor-link" href="#a">¶</a></h1>')
+    assert search_index.page_record(html)["t"] == "A3 · what it costs"

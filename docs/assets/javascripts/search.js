@@ -15,11 +15,11 @@
     en: { open: "Search", name: "Search the book", placeholder: "Search", loading: "Loading the index\u2026",
           none: "Nothing found.", one: "1 page", many: "{0} pages", failed: "The search index could not be loaded.",
           close: "Close search" },
-    he: { open: "\u05d7\u05d9\u05e4\u05d5\u05e9", name: "\u05d7\u05d9\u05e4\u05d5\u05e9 \u05d1\u05e1\u05e4\u05e8",
-          placeholder: "\u05d7\u05d9\u05e4\u05d5\u05e9", loading: "\u05d8\u05d5\u05e2\u05e0\u05d9\u05dd \u05d0\u05ea \u05d4\u05d0\u05d9\u05e0\u05d3\u05e7\u05e1\u2026",
-          none: "\u05dc\u05d0 \u05e0\u05de\u05e6\u05d0 \u05d3\u05d1\u05e8.", one: "\u05e2\u05de\u05d5\u05d3 \u05d0\u05d7\u05d3", many: "{0} \u05e2\u05de\u05d5\u05d3\u05d9\u05dd",
-          failed: "\u05dc\u05d0 \u05d4\u05e6\u05dc\u05d7\u05e0\u05d5 \u05dc\u05d8\u05e2\u05d5\u05df \u05d0\u05ea \u05d0\u05d9\u05e0\u05d3\u05e7\u05e1 \u05d4\u05d7\u05d9\u05e4\u05d5\u05e9.",
-          close: "\u05e1\u05d2\u05d9\u05e8\u05ea \u05d4\u05d7\u05d9\u05e4\u05d5\u05e9" }
+    he: { open: "חיפוש", name: "חיפוש בספר",
+          placeholder: "חיפוש", loading: "טוענים את האינדקס\u2026",
+          none: "לא נמצא דבר.", one: "עמוד אחד", many: "{0} עמודים",
+          failed: "לא הצלחנו לטעון את אינדקס החיפוש.",
+          close: "סגירת החיפוש" }
   };
   window.bookSearchText = TEXT;  // for tests: both languages have every text
   var LIMIT = 10;
