@@ -219,8 +219,9 @@ def test_the_open_search_dialog_is_accessible(server, browser, edition, scheme, 
 def test_every_search_text_has_a_hebrew_version(server, browser):
     context, page = _page(browser)
     page.goto(server, wait_until="networkidle")
-    tables = page.evaluate("() => window.bookSearchText")
-    assert set(tables["en"]) == set(tables["he"])
+    page.wait_for_function("() => window.bookSearchText && window.bookSearchText.he")
+    keys = page.evaluate("() => [Object.keys(window.bookSearchText.en), Object.keys(window.bookSearchText.he)]")
+    assert keys[0] and set(keys[0]) == set(keys[1]), keys
     context.close()
 
 
