@@ -478,3 +478,14 @@ def on_post_page(output, page, config, **kwargs):
     if "jupyter-wrapper" in output:
         output = fix_notebook_toc(strip_notebook_loaders(output))
     return output
+
+
+def on_post_build(config, **kwargs):
+    """The search index of each edition (``book/search_index.py``) from the pages written so far.
+
+    mkdocs-static-i18n builds the Hebrew edition into the same site folder after the English one,
+    and both builds end here: the last run (the Hebrew build's) indexes both editions.
+    """
+    from book import search_index
+
+    search_index.build(config["site_dir"], config["docs_dir"], config["use_directory_urls"])

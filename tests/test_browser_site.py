@@ -1,4 +1,4 @@
-"""The whole site in Chromium: the colour toggle, navigable without reloads, searchable,
+"""The whole site in Chromium: the colour toggle, navigable without reloads,
 and readable offline from file://. (Accessibility and figures in both colour schemes,
 page by page: tests/test_browser_pages.py.)"""
 
@@ -64,36 +64,14 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
     context.close()
 
 
-def _search(page, term: str) -> list[str]:
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(term)
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    return page.evaluate(
-        "() => [...document.querySelectorAll('.md-search-result__item a')].map(a => a.getAttribute('href'))"
-    )
-
-
-@pytest.mark.parametrize("term, expected", [
-    ("redundant", "chapters/a2-rnncell-parameters/"),     # a chapter
-    ("jupytext", "notebooks/a2_rnncell_parameters/"),     # a notebook page
-])
-def test_search_finds_chapters_and_notebooks(server, browser, term, expected):
-    context, page = _new_page(browser)
-    page.goto(server, wait_until="networkidle")
-    links = _search(page, term)
-    assert any(expected in link for link in links), links
-    context.close()
-
-
-def test_offline_copy_renders_math_and_searches_from_file_urls(offline_site, browser):
-    """The copy built for reading from disk works from file:// — math, search, no other host."""
+def test_offline_copy_renders_math_from_file_urls(offline_site, browser):
+    """The copy built for reading from disk works from file:// — math, no other host
+    (its search: tests/test_browser_search.py)."""
     context, page = _new_page(browser)
     start = (offline_site / "index.html").as_uri()
     visit = watch(page, start)
     page.goto((offline_site / "chapters" / "a2-rnncell-parameters.html").as_uri(), wait_until="load")
     assert_math_typeset(page, "offline A2", min_formulas=10)
-    links = _search(page, "redundant")
-    assert any("a2-rnncell-parameters.html" in link for link in links), links
     assert not visit.foreign_requests and not visit.console_errors, visit.problems()
     # Links between pages point at files, not at folders a file:// browser cannot open.
     hrefs = page.evaluate("() => [...document.querySelectorAll('nav a[href]')].map(a => a.getAttribute('href'))")

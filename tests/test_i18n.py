@@ -203,15 +203,6 @@ def test_hebrew_pages_link_to_the_shared_notebooks(site):
     assert 'href="../../../notebooks/a2_rnncell_parameters/"' in html
 
 
-def test_hebrew_search_entries_are_indexed(site):
-    import json
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    hebrew = [d for d in index["docs"] if d["location"].startswith("he/")]
-    assert len({d["location"].split("#")[0] for d in hebrew}) == len([p for p in site_pages(site) if p.startswith("he/")]) - 2, \
-        "every Hebrew page but the two print pages (excluded from search, as in English) is indexed"
-    assert "־" in index["config"]["separator"], "the Hebrew hyphen (maqaf) separates words"
-
-
 def test_sitemap_lists_every_page_once_and_no_hebrew_notebook(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
