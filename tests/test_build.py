@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from conftest import ROOT
 
 
@@ -66,13 +65,25 @@ def test_the_hebrew_build_leaves_the_notebook_cache_alone(monkeypatch):
     (Seen by hand: without it, a second build executed all ten notebooks again.)"""
     from types import SimpleNamespace
 
-    from book import mkdocs_hooks as hooks
+    from book import notebooks
 
-    monkeypatch.setattr(hooks, "_NOTEBOOK_CACHE", {})
+    monkeypatch.setattr(notebooks, "_NOTEBOOK_CACHE", {})
     jupyter = SimpleNamespace(config={"cache": True})
-    i18n = SimpleNamespace(current_language=None)
-    config = {"plugins": {"mkdocs-jupyter": jupyter, "i18n": i18n}}
-    for lang, expected in [(None, True), ("he", False), ("en", True), ("he", False)]:
-        i18n.current_language = lang
-        hooks._share_notebook_cache(config)
-        assert jupyter.config["cache"] is expected, lang
+    config = {"plugins": {"mkdocs-jupyter": jupyter}}
+    for hebrew, expected in [(False, True), (True, False), (False, True), (True, False)]:
+        notebooks.share_notebook_cache(config, hebrew=hebrew)
+        assert jupyter.config["cache"] is expected, hebrew
+
+
+def test_the_hooks_file_is_a_thin_dispatcher():
+    """Each concern lives in its own module under book/; the hooks file only calls them."""
+    import ast
+
+    source = (ROOT / "book" / "mkdocs_hooks.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert all(f.name.startswith("on_") for f in functions), [f.name for f in functions]
+    for f in functions:
+        assert f.returns is not None and all(a.annotation is not None for a in f.args.args), f.name
+        assert f.end_lineno - f.lineno < 12, f"{f.name} is {f.end_lineno - f.lineno + 1} lines: move it to a module"
+    assert len(source.splitlines()) < 120
