@@ -33,7 +33,7 @@ from mkdocs.structure.files import Files  # noqa: E402
 from mkdocs.structure.nav import Navigation  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from book import bidi, edition, exam_mode, notebooks  # noqa: E402
+from book import bidi, edition, exam_mode, facts, notebooks  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes  # noqa: E402
 from book.verified import stamp  # noqa: E402
@@ -50,8 +50,12 @@ edition.quiet_instant_switcher_warning()
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    """The notebook cache per edition; the vendored iframe-worker shim; snippets resolved from the repository root."""
+    """Caches (facts on disk, notebooks per edition and by their snippets), IPC kernels, the vendored
+    iframe-worker shim, snippets resolved from the repository root."""
+    facts.use_disk_cache(ROOT / ".cache" / "facts")
     notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
+    notebooks.snippet_aware_cache()
+    notebooks.ipc_kernels()
     polyfills = config["extra"].get("polyfills") or []
     config["extra"]["polyfills"] = [IFRAME_WORKER if "iframe-worker" in p else p for p in polyfills]
     snippets = config["mdx_configs"].setdefault("pymdownx.snippets", {})
@@ -62,7 +66,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100), which rebuilds every File
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
-    return notebooks.wrap_notebook_files(files, config, hebrew=edition.language(config) != "en")
+    hebrew = edition.language(config) != "en"
+    files = notebooks.wrap_notebook_files(files, config, hebrew=hebrew)
+    if not hebrew:
+        notebooks.execute_in_parallel(files, config)
+    return files
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -> Navigation:

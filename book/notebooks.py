@@ -4,6 +4,8 @@
 - ``wrap_notebook_files``: mkdocs-static-i18n rebuilds every file as a plain ``File``;
   notebooks are wrapped again as mkdocs-jupyter pages.
 - ``share_notebook_cache``: the Hebrew build keeps the notebook cache alone.
+- ``snippet_aware_cache``: a cached notebook is executed again when a snippet it imports changed.
+- ``ipc_kernels``: notebook kernels talk over local sockets (no "Kernel is running over TCP" warning).
 - ``download_links``: each notebook page offers its ``.ipynb`` and its ``.py`` source.
 - ``strip_notebook_loaders`` / ``fix_notebook_toc``: the rendered page names no CDN,
   and its table of contents points at the real heading ids.
@@ -11,6 +13,9 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,8 +25,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 __all__ = [
-    "download_links", "english_url", "fix_notebook_toc", "is_notebook", "is_notebook_html", "notebook_chapters",
-    "share_notebook_cache", "strip_notebook_loaders", "wrap_notebook_files",
+    "download_links", "english_url", "fix_notebook_toc", "ipc_kernels", "is_notebook", "is_notebook_html",
+    "notebook_chapters", "share_notebook_cache", "snippet_aware_cache", "strip_notebook_loaders", "wrap_notebook_files",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +125,112 @@ def share_notebook_cache(config: MkDocsConfig | dict[str, Any], hebrew: bool) ->
         return
     configured = _NOTEBOOK_CACHE.setdefault("cache", jupyter.config["cache"])
     jupyter.config["cache"] = False if hebrew else configured
+
+
+def snippet_aware_cache() -> None:
+    """Key mkdocs-jupyter's notebook cache by the snippets a notebook imports too.
+
+    The plugin keys a cached notebook by its own text and options only, so an edited
+    snippet left stale outputs. The key now also holds ``book.facts.script_fingerprint``
+    (the sources of the local modules it imports, the committed results, the versions),
+    so the cache is safe to keep on in ``mkdocs serve`` and in tests.
+    """
+    from mkdocs_jupyter import plugin
+
+    from book.facts import script_fingerprint
+
+    original = getattr(plugin._compute_cache_key, "__wrapped__", plugin._compute_cache_key)
+
+    @functools.wraps(original)
+    def key(nb_path: str, config: Any, exec_nb: bool) -> str:
+        own = original(nb_path, config, exec_nb)
+        return hashlib.sha256(f"{own} {script_fingerprint(Path(nb_path))}".encode()).hexdigest()
+
+    plugin._compute_cache_key = key
+
+
+#: Jupyter configuration read by nbconvert (``KernelManager.transport = "ipc"``).
+JUPYTER_CONFIG = ROOT / "book" / "jupyter"
+
+
+def ipc_kernels() -> None:
+    """Start notebook kernels on local (IPC) sockets instead of TCP on 127.0.0.1.
+
+    ipykernel warns "Kernel is running over TCP without encryption" for every kernel
+    started over TCP; over IPC the kernel is reachable by this user only, and says nothing.
+    The same file merges each cell's consecutive stream outputs (``coalesce_streams``),
+    so how printed lines are grouped on the page does not depend on the kernel's timing.
+    mkdocs-jupyter's nbconvert app reads ``book/jupyter/jupyter_nbconvert_config.json``
+    through ``JUPYTER_CONFIG_PATH`` (kept first, other entries kept after it).
+    """
+    paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    if str(JUPYTER_CONFIG) not in paths:
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(JUPYTER_CONFIG), *paths])
+
+
+#: The options of mkdocs-jupyter that ``convert.nb2html`` takes, by the same names.
+_NB2HTML_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
+                    "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
+
+
+def _convert(nb_path: str, options: dict[str, Any], toc_depth: int) -> tuple[str, dict[str, Any], float]:
+    """Execute and render one notebook as mkdocs-jupyter does (run in a worker process of its own:
+    the plugin's converter keeps per-notebook state in module globals). Returns its cache entry."""
+    import time
+
+    from mkdocs_jupyter import plugin
+
+    start = time.perf_counter()
+    try:
+        body = plugin.convert.nb2html(nb_path, execute=True, **options)
+    except Exception as exc:  # the kernel's error may not survive pickling: pass its text on
+        raise RuntimeError(f"notebook {nb_path} failed:\n{exc}") from None
+    toc_tokens, title = plugin._get_nb_toc_tokens(nb_path, toc_depth)
+    return nb_path, {"content": body, "toc_tokens": toc_tokens, "title": title}, time.perf_counter() - start
+
+
+def execute_in_parallel(files: Files, config: MkDocsConfig, workers: int | None = None) -> list[str]:
+    """Execute the notebooks that have no cache entry yet, several at a time, into mkdocs-jupyter's cache.
+
+    mkdocs renders pages one after the other, and each notebook waits for its own
+    kernel; here each runs in a worker process (one per CPU core), and the page is
+    then rendered from the cache entry, exactly as the plugin would have written it.
+    Does nothing when the cache is off, execution is off or a notebook is ignored.
+    Returns the notebooks executed.
+    """
+    import json
+    import logging
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mkdocs_jupyter import plugin
+
+    jupyter = config["plugins"].get("mkdocs-jupyter")
+    if jupyter is None or not (jupyter.config["cache"] and jupyter.config["execute"]):
+        return []
+    if jupyter.config["execute_ignore"]:
+        return []
+    todo = {}
+    for file in files:
+        if is_notebook(file) and jupyter.should_include(file):
+            key = plugin._compute_cache_key(file.abs_src_path, jupyter.config, True)
+            path = plugin._get_cache_path(jupyter.config["cache_dir"], key)
+            if not path.exists():
+                todo[file.abs_src_path] = path
+    if not todo:
+        return []
+    workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
+    log = logging.getLogger("mkdocs.plugins.book.notebooks")
+    log.info("Executing %d notebooks, %d at a time", len(todo), workers)
+    options = {k: jupyter.config[k] for k in _NB2HTML_OPTIONS}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        jobs = [pool.submit(_convert, nb, options, jupyter.config["toc_depth"]) for nb in todo]
+        for job in jobs:
+            nb_path, entry, seconds = job.result()  # a failing notebook stops the build here, with its error
+            todo[nb_path].parent.mkdir(parents=True, exist_ok=True)
+            todo[nb_path].write_text(json.dumps(entry), encoding="utf-8")
+            log.info("Executed notebook (%.1f s): %s", seconds, nb_path)
+    return list(todo)
 
 
 def download_links(page: Page) -> str:

@@ -59,3 +59,50 @@ def test_toc_links_that_already_work_are_kept():
 def test_notebook_html_is_recognised():
     assert notebooks.is_notebook_html('<div class="jupyter-wrapper">')
     assert not notebooks.is_notebook_html("<p>chapter</p>")
+
+
+def test_the_notebook_cache_key_follows_the_snippets_a_notebook_imports(tmp_path, monkeypatch):
+    """An edited snippet must re-execute the notebooks that import it, even with the cache on."""
+    import os
+
+    from mkdocs_jupyter import plugin
+
+    from book import facts
+
+    pkg = tmp_path / "scratchnb"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    helper = pkg / "helper.py"
+    helper.write_text("SIZE = 1\n", encoding="utf-8")
+    notebook = tmp_path / "nb.py"
+    notebook.write_text("# %%\nfrom scratchnb.helper import SIZE\nprint(SIZE)\n", encoding="utf-8")
+    monkeypatch.setattr(facts, "ROOT", tmp_path)
+    monkeypatch.setattr(facts, "PACKAGES", ("scratchnb",))
+    monkeypatch.setattr(facts, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(plugin, "_compute_cache_key", plugin._compute_cache_key)  # restored after the test
+    notebooks.snippet_aware_cache()
+    notebooks.snippet_aware_cache()  # idempotent: wraps the plugin's function once
+    options = {k: None for k in ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
+                                 "remove_tag_config", "highlight_extra_classes", "include_requirejs",
+                                 "custom_mathjax_url", "toc_depth")}
+    before = plugin._compute_cache_key(str(notebook), options, True)
+    assert plugin._compute_cache_key(str(notebook), options, True) == before
+    helper.write_text("SIZE = 22\n", encoding="utf-8")
+    stat = helper.stat()
+    os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+    assert plugin._compute_cache_key(str(notebook), options, True) != before
+    assert plugin._compute_cache_key.__wrapped__.__module__ == "mkdocs_jupyter.plugin"
+
+
+def test_kernels_are_configured_for_ipc(monkeypatch):
+    import json
+
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/elsewhere")
+    notebooks.ipc_kernels()
+    notebooks.ipc_kernels()
+    import os
+
+    assert os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(notebooks.JUPYTER_CONFIG), "/elsewhere"]
+    config = json.loads((notebooks.JUPYTER_CONFIG / "jupyter_nbconvert_config.json").read_text(encoding="utf-8"))
+    assert config["KernelManager"] == {"transport": "ipc"}
+    assert config["NotebookClient"] == {"coalesce_streams": True}, "stream output does not depend on timing"
