@@ -193,7 +193,7 @@ def script_fingerprint(path: Path) -> str:
 _IMPORTED: dict[str, str] = {}
 
 
-def _fresh_import(qualname: str) -> Any:
+def fresh_import(qualname: str) -> Any:
     """Import a module; first reload those of its local modules whose source changed since they were
     imported, and every module that imports one of them (so ``from x import y`` sees the new ``y``)."""
     reloaded: set[str] = set()
@@ -217,7 +217,7 @@ def use_disk_cache(folder: Path | None) -> None:
 
 
 def _compute(module: str, qualname: str) -> dict[str, Any]:
-    mod = _fresh_import(qualname)
+    mod = fresh_import(qualname)
     if not hasattr(mod, "facts"):
         raise FactError(f"snippets/{module}.py has no facts() function")
     values = mod.facts()

@@ -33,7 +33,14 @@ from mkdocs.structure.files import Files  # noqa: E402
 from mkdocs.structure.nav import Navigation  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from book import bidi, edition, exam_mode, facts, notebooks  # noqa: E402
+from book import facts  # noqa: E402
+
+# mkdocs runs this file again for every build (`mkdocs serve`), but Python keeps the
+# modules it imports: those whose source changed are reloaded, so an edit shows.
+for _name in ("book.verified", "book.includes", "book.exam_mode", "book.bidi", "book.notebooks", "book.edition"):
+    facts.fresh_import(_name)
+
+from book import bidi, edition, exam_mode, notebooks  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes  # noqa: E402
 from book.verified import stamp  # noqa: E402

@@ -149,23 +149,50 @@ def snippet_aware_cache() -> None:
     plugin._compute_cache_key = key
 
 
-#: Jupyter configuration read by nbconvert (``KernelManager.transport = "ipc"``).
-JUPYTER_CONFIG = ROOT / "book" / "jupyter"
+#: This process's Jupyter configuration folder (made by ``ipc_kernels``).
+_KERNELS: list[Path] = []
+_KERNELS_PREFIX = "book-kernels-"
 
 
-def ipc_kernels() -> None:
-    """Start notebook kernels on local (IPC) sockets instead of TCP on 127.0.0.1.
+def kernel_config(folder: Path) -> dict[str, Any]:
+    """The nbconvert configuration of the book's kernels, their sockets in ``folder``.
+
+    >>> kernel_config(Path("/tmp/k"))["KernelManager"]
+    {'transport': 'ipc', 'ip': '/tmp/k/kernel'}
+    """
+    return {
+        "KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")},
+        "NotebookClient": {"coalesce_streams": True},
+    }
+
+
+def ipc_kernels() -> Path:
+    """Start notebook kernels on local (IPC) sockets instead of TCP on 127.0.0.1; return the config folder.
 
     ipykernel warns "Kernel is running over TCP without encryption" for every kernel
     started over TCP; over IPC the kernel is reachable by this user only, and says nothing.
-    The same file merges each cell's consecutive stream outputs (``coalesce_streams``),
-    so how printed lines are grouped on the page does not depend on the kernel's timing.
-    mkdocs-jupyter's nbconvert app reads ``book/jupyter/jupyter_nbconvert_config.json``
-    through ``JUPYTER_CONFIG_PATH`` (kept first, other entries kept after it).
+    Each process gets a folder of its own for the sockets (two kernels started at once
+    must not pick the same socket), with a ``jupyter_nbconvert_config.json`` that
+    mkdocs-jupyter's nbconvert app reads through ``JUPYTER_CONFIG_PATH`` (first; other
+    entries are kept after it). It also merges each cell's consecutive stream outputs
+    (``coalesce_streams``), so how printed lines are grouped on the page does not depend
+    on the kernel's timing.
     """
-    paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
-    if str(JUPYTER_CONFIG) not in paths:
-        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(JUPYTER_CONFIG), *paths])
+    import atexit
+    import json
+    import shutil
+    import tempfile
+
+    if not _KERNELS:
+        folder = Path(tempfile.mkdtemp(prefix=_KERNELS_PREFIX))
+        (folder / "jupyter_nbconvert_config.json").write_text(json.dumps(kernel_config(folder)), encoding="utf-8")
+        atexit.register(shutil.rmtree, folder, True)
+        _KERNELS.append(folder)
+    folder = _KERNELS[0]
+    paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+             if p and not Path(p).name.startswith(_KERNELS_PREFIX)]  # not a parent process's folder
+    os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *paths])
+    return folder
 
 
 #: The options of mkdocs-jupyter that ``convert.nb2html`` takes, by the same names.
@@ -180,6 +207,7 @@ def _convert(nb_path: str, options: dict[str, Any], toc_depth: int) -> tuple[str
 
     from mkdocs_jupyter import plugin
 
+    ipc_kernels()
     start = time.perf_counter()
     try:
         body = plugin.convert.nb2html(nb_path, execute=True, **options)

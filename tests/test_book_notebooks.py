@@ -94,15 +94,44 @@ def test_the_notebook_cache_key_follows_the_snippets_a_notebook_imports(tmp_path
     assert plugin._compute_cache_key.__wrapped__.__module__ == "mkdocs_jupyter.plugin"
 
 
-def test_kernels_are_configured_for_ipc(monkeypatch):
+def test_kernels_are_configured_for_ipc_in_a_folder_of_their_own(monkeypatch):
     import json
-
-    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/elsewhere")
-    notebooks.ipc_kernels()
-    notebooks.ipc_kernels()
     import os
 
-    assert os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(notebooks.JUPYTER_CONFIG), "/elsewhere"]
-    config = json.loads((notebooks.JUPYTER_CONFIG / "jupyter_nbconvert_config.json").read_text(encoding="utf-8"))
-    assert config["KernelManager"] == {"transport": "ipc"}
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", os.pathsep.join(["/tmp/book-kernels-of-a-parent", "/elsewhere"]))
+    folder = notebooks.ipc_kernels()
+    assert notebooks.ipc_kernels() == folder
+    assert os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(folder), "/elsewhere"]
+    config = json.loads((folder / "jupyter_nbconvert_config.json").read_text(encoding="utf-8"))
+    assert config["KernelManager"] == {"transport": "ipc", "ip": str(folder / "kernel")}
     assert config["NotebookClient"] == {"coalesce_streams": True}, "stream output does not depend on timing"
+
+
+def test_a_notebook_kernel_runs_without_the_tcp_warning(tmp_path):
+    """The warning is not filtered: the kernel has nothing to warn about."""
+    import subprocess
+    import sys
+
+    notebook = tmp_path / "nb.py"
+    notebook.write_text("# %%\nprint(6 * 7)\n\n# %%\nprint('done')\n", encoding="utf-8")
+    code = ("import sys; from book import notebooks; notebooks.ipc_kernels();"
+            "from mkdocs_jupyter import plugin;"
+            f"html = plugin.convert.nb2html({str(notebook)!r}, execute=True, allow_errors=False);"
+            "print('42' in html and 'done' in html)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=notebooks.ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().endswith("True")
+    assert "Kernel is running over TCP" not in proc.stderr
+
+
+def test_parallel_execution_needs_the_cache_and_execution():
+    """Without the cache (``NOTEBOOK_CACHE=false``) the plugin executes each notebook itself, as before."""
+    from mkdocs.structure.files import Files
+
+    files = Files([File("notebooks/a2_x.py", "docs", "site", True)])
+    for options in ({"cache": False, "execute": True, "execute_ignore": []},
+                    {"cache": True, "execute": False, "execute_ignore": []}):
+        config = {"plugins": {"mkdocs-jupyter": SimpleNamespace(config=options)}}
+        assert notebooks.execute_in_parallel(files, config) == []
+    assert notebooks.execute_in_parallel(files, {"plugins": {}}) == []
