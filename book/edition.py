@@ -20,7 +20,8 @@ from mkdocs.structure.pages import Page
 from book.notebooks import english_url, is_notebook, notebook_chapters
 
 __all__ = [
-    "EDITIONS", "SharedNotebook", "alternates", "book_alternates", "language", "quiet_instant_switcher_warning",
+    "EDITIONS", "SharedNotebook", "alternates", "book_alternates", "building_another_edition", "language",
+    "quiet_instant_switcher_warning",
     "set_alternates", "share_english_notebooks",
 ]
 
@@ -36,6 +37,21 @@ def language(config: MkDocsConfig | dict[str, Any]) -> str:
     """
     plugin = config["plugins"].get("i18n")
     return getattr(plugin, "current_language", None) or "en"
+
+
+def building_another_edition(config: MkDocsConfig | dict[str, Any]) -> bool:
+    """Whether this build runs inside the English build's ``on_post_build`` (the Hebrew one, under /he/).
+
+    mkdocs-static-i18n builds the other editions from the English build's
+    ``on_post_build``; after it returns, the whole site is there.
+
+    >>> from types import SimpleNamespace
+    >>> building_another_edition({"plugins": {"i18n": SimpleNamespace(building=True)}})
+    True
+    >>> building_another_edition({"plugins": {}})
+    False
+    """
+    return bool(getattr(config["plugins"].get("i18n"), "building", False))
 
 
 class _InstantSwitcherHandled(logging.Filter):

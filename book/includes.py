@@ -14,7 +14,7 @@ import posixpath
 import re
 from pathlib import Path
 
-__all__ = ["IncludeError", "absolute_links", "expand_markdown_includes"]
+__all__ = ["IncludeError", "absolute_links", "expand_markdown_includes", "snippets_from_root"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,3 +94,17 @@ def expand_markdown_includes(markdown: str, depth: int = 0, root: Path = ROOT) -
         return "\n".join(match["indent"] + line if line else line for line in text.splitlines())
 
     return _MD_INCLUDE.sub(one, markdown)
+
+
+def snippets_from_root(options: dict, root: Path = ROOT) -> dict:
+    """Resolve ``pymdownx.snippets``' ``base_path`` from the repository root, not the current directory,
+    so ``mkdocs serve`` and the tests include the same files from wherever they are started.
+
+    >>> snippets_from_root({"base_path": "."}, Path("/repo"))
+    {'base_path': ['/repo']}
+    >>> snippets_from_root({}, Path("/repo"))["base_path"]
+    ['/repo']
+    """
+    base = options.get("base_path", ["."])
+    options["base_path"] = [str((root / b).resolve()) for b in ([base] if isinstance(base, str) else base)]
+    return options

@@ -42,7 +42,7 @@ for _name in ("book.verified", "book.includes", "book.exam_mode", "book.bidi", "
 
 from book import bidi, edition, exam_mode, notebooks  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
-from book.includes import IncludeError, expand_markdown_includes  # noqa: E402
+from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
 from book.verified import stamp  # noqa: E402
 
 #: Material's offline plugin adds this shim from unpkg.com; the book serves its vendored copy.
@@ -50,24 +50,24 @@ IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
 
 #: HTML -> HTML functions applied to every finished page, in order, after the book's own.
 POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
-#: Functions of the built site folder, called in order after each edition's build.
+#: Functions of the built site folder (both editions), called in order once the whole site is built.
 POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
+_SITE: list[Path] = []  # the site's root folder, as the English build sets it
 
 edition.quiet_instant_switcher_warning()
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    """Caches (facts on disk, notebooks per edition and by their snippets), IPC kernels, the vendored
-    iframe-worker shim, snippets resolved from the repository root."""
+    """Caches (facts, notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
+    if edition.language(config) == "en":
+        _SITE[:] = [Path(config["site_dir"])]
     facts.use_disk_cache(ROOT / ".cache" / "facts")
     notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
     notebooks.snippet_aware_cache()
     notebooks.ipc_kernels()
-    polyfills = config["extra"].get("polyfills") or []
-    config["extra"]["polyfills"] = [IFRAME_WORKER if "iframe-worker" in p else p for p in polyfills]
-    snippets = config["mdx_configs"].setdefault("pymdownx.snippets", {})
-    base = snippets.get("base_path", ["."])
-    snippets["base_path"] = [str((ROOT / b).resolve()) for b in ([base] if isinstance(base, str) else base)]
+    config["extra"]["polyfills"] = [IFRAME_WORKER if "iframe-worker" in p else p
+                                    for p in config["extra"].get("polyfills") or []]
+    snippets_from_root(config["mdx_configs"].setdefault("pymdownx.snippets", {}))
     return config
 
 
@@ -116,6 +116,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     return output
 
 
+@event_priority(-150)  # after mkdocs-static-i18n (-100), which builds the Hebrew edition in its on_post_build
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
-    for step in POST_BUILD:
-        step(Path(config["site_dir"]), config)
+    if not edition.building_another_edition(config):
+        for step in POST_BUILD:
+            step(_SITE[0] if _SITE else Path(config["site_dir"]), config)

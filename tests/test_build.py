@@ -93,4 +93,26 @@ def test_the_hooks_file_is_a_thin_dispatcher():
     for f in functions:
         assert f.returns is not None and all(a.annotation is not None for a in f.args.args), f.name
         assert f.end_lineno - f.lineno < 12, f"{f.name} is {f.end_lineno - f.lineno + 1} lines: move it to a module"
-    assert len(source.splitlines()) < 120
+    assert len(source.splitlines()) < 130
+
+
+def test_later_build_features_plug_into_the_dispatcher(monkeypatch, tmp_path):
+    """A build feature is one entry in POST_PAGE (HTML -> HTML) or POST_BUILD (the whole site, once)."""
+    from types import SimpleNamespace
+
+    from book import mkdocs_hooks as hooks
+
+    monkeypatch.setattr(hooks, "POST_PAGE", [lambda html, page, config: html + "<!-- one -->",
+                                             lambda html, page, config: html.replace("one", "two")])
+    calls = []
+    monkeypatch.setattr(hooks, "POST_BUILD", [lambda site, config: calls.append(site)])
+    monkeypatch.setattr(hooks, "_SITE", [tmp_path])
+    i18n = SimpleNamespace(current_language="en", building=False)
+    config = {"plugins": {"i18n": i18n}, "site_dir": str(tmp_path / "he")}
+    assert hooks.on_post_page("<p>x</p>", page=None, config=config) == "<p>x</p><!-- two -->"
+    i18n.building = True  # the Hebrew build, run inside the English build's on_post_build
+    hooks.on_post_build(config)
+    assert calls == []
+    i18n.building = False
+    hooks.on_post_build(config)
+    assert calls == [tmp_path]
