@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import DOCS
 from mkdocs.exceptions import PluginError
 
 from book import mkdocs_hooks
 from book.facts import FactError, lookup, render, substitute, used_facts
-from conftest import DOCS
 
 PAGES = sorted(DOCS.rglob("*.md"))
 
@@ -52,8 +52,8 @@ def test_a2_total_is_rendered_from_the_real_module():
 
 def test_a_changed_result_changes_the_page(monkeypatch):
     """If the code's value changes, the rendered page changes with it (nothing is cached in prose)."""
-    from book import facts
     import snippets.a2_rnncell_parameters as a2
+    from book import facts
 
     facts._module_facts.cache_clear()
     monkeypatch.setattr(a2, "facts", lambda: {"total": 12345})
