@@ -1,5 +1,6 @@
 # The book's commands. The two a reader needs:
 #   make serve   install what is missing, then serve the book at http://127.0.0.1:8000
+#                (make serve PORT=8001 serves it on another port)
 #   make test    install what is missing, then run every test (build, doctests, browser)
 # Everything is installed into .venv from the pinned requirements.txt.
 
@@ -9,13 +10,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
-# The notebook cache ignores changes to imported snippets: tests always run without it.
+# Notebooks are cached by their text and the snippets they import (book/notebooks.py).
 NOTEBOOK_CACHE ?= true
+# `make serve PORT=8001`: the port to serve on. The site URL follows it (instant navigation
+# only takes over links to the address the sitemap names).
+PORT ?= 8000
 
 .PHONY: help install serve build build-offline pdf site lint test test-fast browser figures results bench katex lock clean grade-c
 
 help:
-	@echo "make serve          serve the book at http://127.0.0.1:8000 (installs first)"
+	@echo "make serve          serve the book at http://127.0.0.1:8000 (installs first; PORT=8001 for another port)"
 	@echo "make test           run every test: snippets, doctests, strict build, browser (installs first)"
 	@echo "make test-fast      the same without the browser checks"
 	@echo "make lint           ruff check and ruff format --check (make test runs it first)"
@@ -32,15 +36,19 @@ help:
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 11, 5) <= v[:3] < (3, 12) else "make: Python 3.11.5 or newer 3.11 is needed (the pinned pymdown-extensions 13 needs >= 3.11.5; the pins are for 3.11), but $(PYTHON) is %d.%d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v[:3])'
+	@echo "make: [1/3] the virtual environment $(VENV)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@echo "make: [2/3] the pinned packages of requirements.txt (a few minutes on a fresh machine; each is listed)"
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	@echo "make: [3/3] the book itself (pip install -e .)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	@echo "make: building both editions (notebooks executed once, then cached), then serving http://127.0.0.1:$(PORT)/"
+	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs serve -a 127.0.0.1:$(PORT)
 
 build: $(STAMP)
 	NOTEBOOK_CACHE=$(NOTEBOOK_CACHE) $(BIN)/mkdocs build --strict -d site

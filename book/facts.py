@@ -25,16 +25,28 @@ own tooling: ``{{ bench.cold_build_s }}`` comes from ``book/bench.py``).
 
 The namespace ``env`` is built in: ``env.python``, ``env.torch``, ``env.numpy``,
 ``env.date`` describe the build that rendered the page.
+
+Freshness: a module's facts are kept (in memory, and on disk once the build calls
+``use_disk_cache``) under a key made of the source of the module and of every
+``snippets/``/``book/`` module it imports, the committed ``results/*.json`` and the
+versions of Python, PyTorch and NumPy. When a source changes (an edit under
+``mkdocs serve``), the changed modules, and the modules that import them, are
+reloaded and ``facts()`` runs again; a warm build with nothing changed imports no
+PyTorch at all.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime
-import functools
+import hashlib
 import importlib
-import importlib.util
+import importlib.metadata
+import pickle
 import platform
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["FactError", "FACT_RE", "lookup", "render", "substitute", "used_facts"]
@@ -50,33 +62,204 @@ class FactError(LookupError):
     """A page names a fact that the code does not provide, or cannot format it."""
 
 
-def _env_facts() -> dict[str, Any]:
-    import numpy
-    import torch
+ROOT = Path(__file__).resolve().parent.parent
+#: Where a fact's module may live, in lookup order: the book's code, then the site's own tooling.
+PACKAGES = ("snippets", "book")
+RESULTS = ROOT / "results"
 
+
+def _version(dist: str) -> str:
+    return importlib.metadata.version(dist).split("+")[0]
+
+
+def _env_facts() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
-        "torch": torch.__version__.split("+")[0],
-        "numpy": numpy.__version__,
+        "torch": _version("torch"),
+        "numpy": _version("numpy"),
         "date": datetime.date.today().isoformat(),
     }
 
 
-@functools.lru_cache(maxsize=None)
-def _module_facts(module: str) -> dict[str, Any]:
-    if module == "env":
-        return _env_facts()
-    # The book's code (snippets/) first; then the site's own tooling (book/, e.g. bench).
-    package = next((p for p in ("snippets", "book") if importlib.util.find_spec(f"{p}.{module}")), None)
-    if package is None:
-        raise FactError(f"no snippet module snippets/{module}.py (from {{{{ {module}.… }}}})")
-    mod = importlib.import_module(f"{package}.{module}")
+_DIGESTS: dict[Path, tuple[tuple[int, int], str, frozenset[str]]] = {}
+
+
+def _source(path: Path) -> tuple[str, frozenset[str]]:
+    """``(sha256, local imports)`` of one module's file, re-read only when its size or mtime changed.
+
+    Local imports are the ``snippets.x``/``book.x`` modules it imports, by qualified name.
+    """
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _DIGESTS.get(path)
+    if known and known[0] == stamp:
+        return known[1], known[2]
+    data = path.read_bytes()
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(data, filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # from .x import y / from . import x
+                base = ".".join([path.parent.name, *(node.module.split(".") if node.module else [])])
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{a.name}" for a in node.names)
+    local = frozenset(n for n in names if _path(n) is not None)
+    _DIGESTS[path] = (stamp, hashlib.sha256(data).hexdigest(), local)
+    return _DIGESTS[path][1], local
+
+
+def _path(qualname: str) -> Path | None:
+    """The file of a ``snippets.x`` or ``book.x`` module, or None for any other name."""
+    package, _, name = qualname.partition(".")
+    if package not in PACKAGES or not name or "." in name:
+        return None
+    path = ROOT / package / f"{name}.py"
+    return path if path.is_file() else None
+
+
+def closure(qualname: str) -> list[str]:
+    """The module and every local module it imports, directly or not; each after the modules it imports.
+
+    >>> closure("book.facts")
+    ['book.facts']
+    >>> order = closure("snippets.a4_hyperparameter_search")
+    >>> order[-1], order.index("snippets.results") < len(order) - 1
+    ('snippets.a4_hyperparameter_search', True)
+    """
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        seen.add(name)
+        for dep in sorted(_source(_path(name))[1]):  # type: ignore[arg-type]
+            if dep not in seen:
+                visit(dep)
+        order.append(name)
+
+    visit(qualname)
+    return order
+
+
+def _results_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(RESULTS.glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + _source_bytes_digest(path).encode())
+    return digest.hexdigest()
+
+
+_FILES: dict[Path, tuple[tuple[int, int], str]] = {}
+
+
+def _source_bytes_digest(path: Path) -> str:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _FILES.get(path)
+    if not known or known[0] != stamp:
+        known = _FILES[path] = (stamp, hashlib.sha256(path.read_bytes()).hexdigest())
+    return known[1]
+
+
+def fingerprint(qualname: str) -> str:
+    """What a module's facts depend on: its sources, the committed results, the versions.
+
+    >>> len(fingerprint("snippets.a2_rnncell_parameters"))
+    64
+    """
+    digest = hashlib.sha256()
+    for name in closure(qualname):
+        digest.update(f"{name}={_source(_path(name))[0]}\n".encode())  # type: ignore[arg-type]
+    env = _env_facts()
+    digest.update(f"results={_results_digest()} {env['python']} {env['torch']} {env['numpy']}".encode())
+    return digest.hexdigest()
+
+
+def script_fingerprint(path: Path) -> str:
+    """What a script (a notebook) computes from: its own text and the ``fingerprint`` of each local module it imports.
+
+    >>> script_fingerprint(ROOT / "docs" / "notebooks" / "a2_rnncell_parameters.py") != fingerprint("book.facts")
+    True
+    """
+    own, deps = _source(path)
+    digest = hashlib.sha256(own.encode())
+    for dep in sorted(deps):
+        digest.update(f"{dep}={fingerprint(dep)}\n".encode())
+    return digest.hexdigest()
+
+
+#: The source digest of each local module when it was (re)imported.
+_IMPORTED: dict[str, str] = {}
+
+
+def fresh_import(qualname: str) -> Any:
+    """Import a module; first reload those of its local modules whose source changed since they were
+    imported, and every module that imports one of them (so ``from x import y`` sees the new ``y``)."""
+    reloaded: set[str] = set()
+    for name in closure(qualname):
+        digest, deps = _source(_path(name))  # type: ignore[arg-type]
+        module = sys.modules.get(name)
+        if module is not None and (_IMPORTED.setdefault(name, digest) != digest or deps & reloaded):
+            importlib.reload(module)
+            reloaded.add(name)
+        _IMPORTED[name] = digest
+    return importlib.import_module(qualname)
+
+
+_MEMORY: dict[str, tuple[str, dict[str, Any]]] = {}
+_DISK: list[Path] = []
+
+
+def use_disk_cache(folder: Path | None) -> None:
+    """Keep each module's facts in ``folder`` too (``None``: memory only), keyed by ``fingerprint``."""
+    _DISK[:] = [folder] if folder is not None else []
+
+
+def _compute(module: str, qualname: str) -> dict[str, Any]:
+    mod = fresh_import(qualname)
     if not hasattr(mod, "facts"):
         raise FactError(f"snippets/{module}.py has no facts() function")
     values = mod.facts()
     if not isinstance(values, dict):
         raise FactError(f"snippets/{module}.py: facts() must return a dict, got {type(values).__name__}")
     return values
+
+
+def _module_facts(module: str) -> dict[str, Any]:
+    """The facts of one module, computed again only when what they depend on changed (see ``fingerprint``)."""
+    if module == "env":
+        return _env_facts()
+    package = next((p for p in PACKAGES if _path(f"{p}.{module}")), None)
+    if package is None:
+        raise FactError(f"no snippet module snippets/{module}.py (from {{{{ {module}.… }}}})")
+    qualname = f"{package}.{module}"
+    key = fingerprint(qualname)
+    known = _MEMORY.get(module)
+    if known and known[0] == key:
+        return known[1]
+    disk = _DISK[0] / f"{module}-{key[:32]}.pickle" if _DISK else None
+    values = None
+    if disk is not None and disk.is_file():
+        try:
+            values = pickle.loads(disk.read_bytes())
+        except Exception:  # a damaged or foreign file: compute again
+            values = None
+    if values is None:
+        values = _compute(module, qualname)
+        if disk is not None:
+            disk.parent.mkdir(parents=True, exist_ok=True)
+            for old in disk.parent.glob(f"{module}-*.pickle"):
+                old.unlink()
+            try:
+                disk.write_bytes(pickle.dumps(values))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                disk.unlink(missing_ok=True)
+    _MEMORY[module] = (key, values)
+    return values
+
+
+_module_facts.cache_clear = _MEMORY.clear  # type: ignore[attr-defined]
 
 
 def lookup(module: str, key: str) -> Any:
@@ -149,7 +332,7 @@ def substitute(markdown: str, where: str = "page") -> str:
     >>> substitute("{{ env.nope }}")
     Traceback (most recent call last):
     ...
-    book.facts.FactError: page: env.nope is not a fact of the built-in env namespace (it has: date, numpy, python, torch)
+    book.facts.FactError: page: env.nope is not a fact of the built-in env namespace (it has: ...)
     """
 
     def one(match: re.Match[str]) -> str:
@@ -166,7 +349,8 @@ def substitute(markdown: str, where: str = "page") -> str:
     # (e.g. "{{ module }}" or "{{ module.key | }}"): stop rather than print it.
     left = [m for m in re.finditer(r"(\\?)\{\{[^{}\n]*\}\}", markdown) if not m[1] and not FACT_RE.fullmatch(m[0])]
     if left:
-        raise FactError(f"{where}: not a fact: {left[0][0]!r} (write {{{{ module.key }}}} or {{{{ module.key | fmt }}}})")
+        raise FactError(
+            f"{where}: not a fact: {left[0][0]!r} (write {{{{ module.key }}}} or {{{{ module.key | fmt }}}})")
     return out
 
 

@@ -178,6 +178,14 @@ def site_html_files(site_dir: Path) -> list[str]:
     return out
 
 
+def post_build(site_dir: Path, config) -> None:
+    """The build step (``POST_BUILD`` in ``book/mkdocs_hooks.py``): index the whole built site, both editions.
+
+    ``site_dir`` is the site's root (``mkdocs serve`` builds into a temporary folder).
+    """
+    build(site_dir, config["docs_dir"], config["use_directory_urls"])
+
+
 def build(site_dir: Path | str, docs_dir: Path | str, use_directory_urls: bool = True) -> dict[str, int]:
     """Write ``search/index.<lang>.js`` for each edition of the built site; returns pages per language.
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import DOCS
 from mkdocs.exceptions import PluginError
 
 from book import mkdocs_hooks
 from book.facts import FactError, lookup, render, substitute, used_facts
-from conftest import DOCS
 
 PAGES = sorted(DOCS.rglob("*.md"))
 
@@ -52,8 +52,8 @@ def test_a2_total_is_rendered_from_the_real_module():
 
 def test_a_changed_result_changes_the_page(monkeypatch):
     """If the code's value changes, the rendered page changes with it (nothing is cached in prose)."""
-    from book import facts
     import snippets.a2_rnncell_parameters as a2
+    from book import facts
 
     facts._module_facts.cache_clear()
     monkeypatch.setattr(a2, "facts", lambda: {"total": 12345})
@@ -87,3 +87,77 @@ def test_anything_shaped_like_a_fact_that_is_not_one_stops_the_build(text):
     """A typo (a missing key, an empty format, a wrong case) is an error, never printed as is."""
     with pytest.raises(FactError):
         substitute(f"before {text} after")
+
+
+@pytest.fixture
+def scratch_package(tmp_path, monkeypatch):
+    """A package ``scratchfacts`` in a temporary folder, looked up by book.facts instead of snippets/."""
+    import sys
+
+    from book import facts
+
+    pkg = tmp_path / "scratchfacts"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.setattr(facts, "ROOT", tmp_path)
+    monkeypatch.setattr(facts, "PACKAGES", ("scratchfacts",))
+    monkeypatch.setattr(facts, "RESULTS", tmp_path / "results")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(facts, "_MEMORY", {})
+    monkeypatch.setattr(facts, "_IMPORTED", {})
+    facts.use_disk_cache(None)
+    yield pkg
+    facts.use_disk_cache(None)
+    for name in [m for m in sys.modules if m.split(".")[0] == "scratchfacts"]:
+        del sys.modules[name]
+
+
+def _write(path, text: str) -> None:
+    import os
+
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()  # a new mtime even within the file system's clock resolution
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+
+
+def test_an_edited_snippet_and_the_snippets_it_imports_are_reloaded(scratch_package):
+    """Under `mkdocs serve` the process lives on: an edit must show in the next build's facts."""
+    _write(scratch_package / "helper.py", "SIZE = 1\n")
+    _write(scratch_package / "chapter.py",
+           "from scratchfacts.helper import SIZE\n\ndef facts():\n    return {'size': SIZE, 'twice': 2 * SIZE}\n")
+    assert lookup("chapter", "size") == 1
+    _write(scratch_package / "helper.py", "SIZE = 30\n")
+    assert lookup("chapter", "size") == 30
+    assert substitute("{{ chapter.twice }}") == "60"
+    _write(scratch_package / "chapter.py",
+           "from scratchfacts.helper import SIZE\n\ndef facts():\n    return {'size': SIZE, 'twice': 3 * SIZE}\n")
+    assert lookup("chapter", "twice") == 90
+
+
+def test_facts_are_kept_on_disk_by_their_sources_and_results(scratch_package, tmp_path):
+    import sys
+
+    from book import facts
+
+    calls = tmp_path / "calls.txt"
+    _write(scratch_package / "chapter.py",
+           f"from pathlib import Path\n\ndef facts():\n    with open({str(calls)!r}, 'a') as f:\n"
+           "        f.write('x')\n    return {'shape': (2, 3)}\n")
+    (tmp_path / "results").mkdir()
+    facts.use_disk_cache(tmp_path / "cache")
+
+    def fresh_process() -> None:  # what a new `mkdocs build` starts from
+        facts._MEMORY.clear()
+        facts._IMPORTED.clear()
+        sys.modules.pop("scratchfacts.chapter", None)
+
+    assert lookup("chapter", "shape") == (2, 3)
+    fresh_process()
+    assert lookup("chapter", "shape") == (2, 3)   # a tuple still: rendered as a shape
+    assert "scratchfacts.chapter" not in sys.modules, "a cached module is not even imported"
+    assert calls.read_text() == "x"
+    _write(tmp_path / "results" / "chapter-x.json", "{}\n")  # a new committed result
+    fresh_process()
+    lookup("chapter", "shape")
+    assert calls.read_text() == "xx"
+    assert len(list((tmp_path / "cache").glob("chapter-*.pickle"))) == 1, "older entries are removed"

@@ -192,7 +192,8 @@ def test_the_build_hook_indexes_the_folder_mkdocs_writes_to(tmp_path: Path):
     from book import mkdocs_hooks
 
     (tmp_path / "index.html").write_text(_page("he", "T", "<h1>כותרת</h1>"), encoding="utf-8")
-    mkdocs_hooks.on_post_build({"site_dir": str(tmp_path), "docs_dir": str(tmp_path), "use_directory_urls": True})
+    assert search_index.post_build in mkdocs_hooks.POST_BUILD
+    search_index.post_build(tmp_path, {"docs_dir": str(tmp_path), "use_directory_urls": True})
     assert (tmp_path / "search" / "index.he.js").is_file()
 
 
