@@ -51,8 +51,8 @@ def test_block_adds_the_skip_only_when_residual():
 
 
 def test_deep_net_rejects_a_bad_depth():
-    for bad in (-1, 2.5, True):
-        with pytest.raises(ValueError, match="blocks"):
+    for bad, error in ((-1, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="blocks must be"):
             deep_net(bad)
 
 

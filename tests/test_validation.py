@@ -35,7 +35,7 @@ def test_image_batches():
     for bad in (torch.zeros(5, 5), torch.zeros(1, 1, 1, 5, 5), [[0.0]], None):
         with pytest.raises(ValueError, match=r"expected an image batch \(B, C, H, W\), got"):
             image_batch(bad)
-    with pytest.raises(ValueError, match=r"expected a square image batch \(B, C, N, N\), got torch.Size\(\[1, 1, 4, 5\]\)"):
+    with pytest.raises(ValueError, match=r"expected a square image batch \(B, C, N, N\), got torch.Size\("):
         image_batch(torch.zeros(1, 1, 4, 5), square=True)
 
 
