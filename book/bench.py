@@ -106,7 +106,7 @@ def _lighthouse(base: str, pages: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from snippets.results import environment
+    from book.environment import environment
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")

@@ -38,19 +38,16 @@ def git_state() -> tuple[str | None, bool]:
 
 def write_record(passed: int, browser: bool) -> Path | None:
     """Called at the end of a full, successful test session. Writes nothing on a dirty tree."""
-    import datetime
-    import platform
-
-    import numpy
-    import torch
+    from book.environment import environment
 
     commit, dirty = git_state()
     if commit is None or dirty:
         return None
+    env = environment()
     RECORD.parent.mkdir(parents=True, exist_ok=True)
     RECORD.write_text(json.dumps({
-        "commit": commit, "date": datetime.date.today().isoformat(), "python": platform.python_version(),
-        "torch": torch.__version__.split("+")[0], "numpy": numpy.__version__, "passed": passed, "browser": browser,
+        "commit": commit, "date": env["date"], "python": env["python"], "torch": env["torch"].split("+")[0],
+        "numpy": env["numpy"], "passed": passed, "browser": browser, "produced": env,
     }, indent=1) + "\n", encoding="utf-8")
     return RECORD
 

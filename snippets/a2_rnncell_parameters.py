@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from snippets.plotting import PALETTE, new_figure
+from snippets.validation import positive_int
 
 #: The exam's sizes.
 INPUT_SIZE, HIDDEN_SIZE = 64, 256
@@ -41,14 +42,6 @@ def parameter_table(module: nn.Module) -> list[tuple[str, tuple[int, ...], int]]
 # --8<-- [end:list]
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
-
-
 # --8<-- [start:formula]
 def recurrent_cell_param_count(input_size: int, hidden_size: int, gates: int = 1, bias: bool = True) -> int:
     """Parameters of a recurrent cell with ``gates`` stacked blocks.
@@ -66,9 +59,9 @@ def recurrent_cell_param_count(input_size: int, hidden_size: int, gates: int = 1
     ...
     ValueError: hidden_size must be at least 1, got 0
     """
-    i = _positive_int("input_size", input_size)
-    h = _positive_int("hidden_size", hidden_size)
-    g = _positive_int("gates", gates)
+    i = positive_int("input_size", input_size)
+    h = positive_int("hidden_size", hidden_size)
+    g = positive_int("gates", gates)
     return g * (h * i + h * h + (2 * h if bias else 0))
 # --8<-- [end:formula]
 
@@ -211,7 +204,7 @@ def init_bound(hidden_size: int) -> float:
     >>> init_bound(256)
     0.0625
     """
-    return 1.0 / math.sqrt(_positive_int("hidden_size", hidden_size))
+    return 1.0 / math.sqrt(positive_int("hidden_size", hidden_size))
 # --8<-- [end:init]
 
 

@@ -26,16 +26,9 @@ import torch
 from snippets.plotting import PALETTE, new_figure
 from snippets.results import load
 from snippets.training import torch_threads
+from snippets.validation import positive_int
 
 MODULE = "a4_hyperparameter_search"
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
 
 
 # --8<-- [start:grid_cost]
@@ -49,8 +42,8 @@ def grid_points(values_per_axis: int, n_hyperparameters: int) -> int:
     ...
     ValueError: n_hyperparameters must be at least 1, got 0
     """
-    k = _positive_int("values_per_axis", values_per_axis)
-    d = _positive_int("n_hyperparameters", n_hyperparameters)
+    k = positive_int("values_per_axis", values_per_axis)
+    d = positive_int("n_hyperparameters", n_hyperparameters)
     return k**d
 
 
@@ -60,7 +53,7 @@ def search_days(runs: int, minutes_per_run: float) -> float:
     >>> round(search_days(grid_points(5, 8), minutes_per_run=10), 1)
     2712.7
     """
-    return _positive_int("runs", runs) * minutes_per_run / (60 * 24)
+    return positive_int("runs", runs) * minutes_per_run / (60 * 24)
 # --8<-- [end:grid_cost]
 
 
@@ -127,9 +120,9 @@ def grid(values_per_axis: int, n_hyperparameters: int) -> np.ndarray:
            [0.75, 0.25],
            [0.75, 0.75]])
     """
-    k = _positive_int("values_per_axis", values_per_axis)
+    k = positive_int("values_per_axis", values_per_axis)
     axis = (np.arange(k) + 0.5) / k
-    mesh = np.meshgrid(*[axis] * _positive_int("n_hyperparameters", n_hyperparameters), indexing="ij")
+    mesh = np.meshgrid(*[axis] * positive_int("n_hyperparameters", n_hyperparameters), indexing="ij")
     return np.stack([m.ravel() for m in mesh], axis=1)
 
 
@@ -139,7 +132,7 @@ def random_configurations(n: int, n_hyperparameters: int, rng: np.random.Generat
     >>> random_configurations(3, 2, np.random.default_rng(0)).shape
     (3, 2)
     """
-    return rng.random((_positive_int("n", n), _positive_int("n_hyperparameters", n_hyperparameters)))
+    return rng.random((positive_int("n", n), positive_int("n_hyperparameters", n_hyperparameters)))
 
 
 def distinct_values(configurations: np.ndarray, axis: int) -> int:
@@ -307,7 +300,7 @@ def expected_max_inflation(k: int, n_val: int, accuracy: float) -> float:
     from scipy.stats import binom
 
     t = np.arange(n_val + 1)
-    cdf_max = binom.cdf(t, n_val, accuracy) ** _positive_int("k", k)
+    cdf_max = binom.cdf(t, n_val, accuracy) ** positive_int("k", k)
     pmf_max = np.diff(np.concatenate([[0.0], cdf_max]))
     return float((pmf_max * t / n_val).sum() - accuracy)
 # --8<-- [end:selection]

@@ -16,9 +16,9 @@ import torch
 from torch import nn
 
 from snippets.b2_diagnose_and_fix import load_task
-from snippets.training import torch_threads
 from snippets.plotting import PALETTE, new_figure
-from snippets.training import fit, set_seed
+from snippets.training import fit, set_seed, torch_threads
+from snippets.validation import positive_int
 
 #: Hidden blocks of the deep networks (plus an input and an output layer: 32 linear layers in all).
 DEEP = 30
@@ -65,8 +65,7 @@ def deep_net(blocks: int, residual: bool = False, norm: bool = False, he_init: b
     >>> net = deep_net(30); sum(isinstance(m, nn.Linear) for m in net.modules())
     32
     """
-    if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 0:
-        raise ValueError(f"blocks must be a non-negative int, got {blocks!r}")
+    positive_int("blocks", blocks, least=0)
     net = nn.Sequential(nn.Linear(in_features, width), nn.ReLU(),
                         *[Block(width, residual, norm) for _ in range(blocks)], nn.Linear(width, classes))
     if he_init:

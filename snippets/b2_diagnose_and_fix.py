@@ -24,6 +24,7 @@ from torch import nn
 
 from snippets.plotting import PALETTE, new_figure
 from snippets.training import fit, set_seed, torch_threads
+from snippets.validation import positive_int
 
 #: Images kept for training (the rest, 597, are the validation set), after one fixed shuffle.
 TRAIN_POOL = 1200
@@ -86,8 +87,8 @@ def mlp(widths: Sequence[int], in_features: int = 64, classes: int = 10) -> nn.S
       (2): Linear(in_features=2, out_features=10, bias=True)
     )
     """
-    if any(isinstance(w, bool) or not isinstance(w, int) or w < 1 for w in widths):
-        raise ValueError(f"widths must be positive ints, got {tuple(widths)!r}")
+    for w in widths:
+        positive_int("each of widths", w)
     layers: list[nn.Module] = []
     d = in_features
     for w in widths:

@@ -16,8 +16,7 @@ import torch
 from torch import nn
 
 from snippets.b2_diagnose_and_fix import load_task, mlp
-from snippets.training import torch_threads
-from snippets.training import fit, set_seed
+from snippets.training import fit, set_seed, torch_threads
 
 #: The validation loss a working run must reach (log 10 ≈ 2.30 is chance level).
 THRESHOLD = 0.3

@@ -18,20 +18,13 @@ import torch
 from torch import nn
 
 from snippets.plotting import PALETTE, new_figure
+from snippets.validation import positive_int
 
 #: The exam's input, without the batch dimension: C × H × W.
 INPUT_SHAPE = (3, 28, 28)
 
 #: The batch size of the dummy input. Any value works; tables print it as "b".
 DUMMY_BATCH = 2
-
-
-def _whole(name: str, value: object, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < least:
-        raise ValueError(f"{name} must be at least {least}, got {value}")
-    return value
 
 
 # --8<-- [start:formula]
@@ -54,9 +47,9 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     ...
     ValueError: kernel (spanning 3 pixels) is larger than the padded input (2 + 2·0 = 2)
     """
-    size = _whole("size", size, 1)
-    k, s = _whole("kernel_size", kernel_size, 1), _whole("stride", stride, 1)
-    p, d = _whole("padding", padding, 0), _whole("dilation", dilation, 1)
+    size = positive_int("size", size, 1)
+    k, s = positive_int("kernel_size", kernel_size, 1), positive_int("stride", stride, 1)
+    p, d = positive_int("padding", padding, 0), positive_int("dilation", dilation, 1)
     span = d * (k - 1) + 1
     if size + 2 * p < span:
         raise ValueError(
@@ -84,10 +77,10 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
     ...
     ValueError: padding 2 is more than half the kernel size 3 (PyTorch allows at most 1)
     """
-    size = _whole("size", size, 1)
-    k = _whole("kernel_size", kernel_size, 1)
-    s = k if stride is None else _whole("stride", stride, 1)
-    p, d = _whole("padding", padding, 0), _whole("dilation", dilation, 1)
+    size = positive_int("size", size, 1)
+    k = positive_int("kernel_size", kernel_size, 1)
+    s = k if stride is None else positive_int("stride", stride, 1)
+    p, d = positive_int("padding", padding, 0), positive_int("dilation", dilation, 1)
     if p > k // 2:
         raise ValueError(f"padding {p} is more than half the kernel size {k} (PyTorch allows at most {k // 2})")
     span = d * (k - 1) + 1
@@ -136,7 +129,7 @@ def trace(model: nn.Sequential, input_shape: tuple[int, ...] = INPUT_SHAPE, batc
         isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in input_shape
     ):
         raise ValueError(f"input_shape must be a non-empty tuple of positive ints such as (3, 28, 28), got {input_shape!r}")
-    _whole("batch", batch, 1)
+    positive_int("batch", batch, 1)
     x = torch.zeros(batch, *input_shape)
     rows = [Row("input", "input", tuple(x.shape), 0)]
     with torch.no_grad():

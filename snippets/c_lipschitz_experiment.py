@@ -245,6 +245,12 @@ def figure_dynamics():
     return fig
 
 
+def _load(produced: dict) -> str:
+    """The 1-minute load average the run was measured at, or "?" where the record has none."""
+    load = produced.get("load_average_1min")
+    return "?" if load is None else f"{load:.0f}"
+
+
 def facts() -> dict[str, object]:
     """The numbers chapter C prints about its experiment, read from the committed results."""
     padded = load("c_lipschitz_experiment", "noise_padded")
@@ -254,7 +260,7 @@ def facts() -> dict[str, object]:
            "batch": data["batch"], "lr": f"{data['lr']:g}", "clip": f"{data['clip']:g}", "n_seeds": len(data["seeds"]),
            "beta": f"{BETA:g}", "gamma": f"{GAMMA:g}", "eps": f"{EPS:g}", "init_std": f"{INIT_STD:g}",
            "eps_t": f"{EPS * (8 + data['pad']):.1f}", "cpu": padded["produced"]["cpu"],
-           "total_seconds": f"{padded['seconds']:.0f}"}
+           "total_seconds": f"{padded['seconds']:.0f}", "load": _load(padded["produced"])}
     for tag, record in (("pad", data), ("plain", plain)):
         for name in MODELS:
             s = _summary(record["final"][name])

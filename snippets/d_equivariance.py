@@ -21,14 +21,10 @@ import torch
 from torch import nn
 
 from snippets.plotting import new_figure
+from snippets.validation import image_batch
 
 #: Size of the test image and the shift used by the chapter.
 SIZE, SHIFT = 32, (5, 9)
-
-
-def _check_image(x: torch.Tensor) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 4:
-        raise ValueError(f"expected an image batch (B, C, H, W), got {getattr(x, 'shape', type(x).__name__)}")
 
 
 def make_conv(padding_mode: str = "circular", stride: int = 1, seed: int = 0, channels: int = 4) -> nn.Conv2d:
@@ -72,7 +68,7 @@ def equivariance_error(f, x: torch.Tensor, by: tuple[int, int]) -> torch.Tensor:
     >>> equivariance_error(make_conv("zeros"), x, (5, 9)).max().item() > 0.01
     True
     """
-    _check_image(x)
+    image_batch(x)
     with torch.no_grad():
         return (f(shift(x, by)) - shift(f(x), by)).abs().amax(dim=(0, 1))
 
@@ -83,7 +79,7 @@ def invariance_change(f, x: torch.Tensor, by: tuple[int, int]) -> float:
     >>> invariance_change(make_conv("circular"), sample_image(), (5, 9)) > 0.5
     True
     """
-    _check_image(x)
+    image_batch(x)
     with torch.no_grad():
         y = f(x)
         return float((f(shift(x, by)) - y).norm() / y.norm())
@@ -131,7 +127,7 @@ def best_output_shift(f, x: torch.Tensor, by: tuple[int, int]) -> tuple[tuple[in
     >>> best_output_shift(f, sample_image(), (0, 1))[1] > 0.1
     True
     """
-    _check_image(x)
+    image_batch(x)
     with torch.no_grad():
         y, target = f(x), f(shift(x, by))
         h, w = y.shape[-2:]

@@ -26,6 +26,7 @@ from torch.nn import functional as F
 from snippets.d_receptive_field import receptive_fields, show_image
 from snippets.plotting import PALETTE, new_figure
 from snippets.training import fit, set_seed, torch_threads
+from snippets.validation import positive_int
 
 SIZE, GAPS, LENGTH, NOISE = 12, (3, 5), 4, 0.3
 
@@ -38,8 +39,7 @@ def two_bars(n: int, seed: int, size: int = SIZE, noise: float = NOISE) -> tuple
     >>> x.shape, x[0].sum().item(), sorted(set(y.tolist())) <= [0, 1]
     (torch.Size([2, 1, 12, 12]), 8.0, True)
     """
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    positive_int("n", n)
     g = torch.Generator().manual_seed(seed)
     y = torch.randint(2, (n,), generator=g)
     x = torch.zeros(n, 1, size, size)

@@ -20,11 +20,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from snippets.d_equivariance import circular_cnn, shift
-
-
-def _check_image(x: torch.Tensor) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 4:
-        raise ValueError(f"expected an image batch (B, C, H, W), got {getattr(x, 'shape', type(x).__name__)}")
+from snippets.validation import image_batch
 
 
 # --8<-- [start:survive]
@@ -39,7 +35,7 @@ def surviving_fraction(x: torch.Tensor, pool: int = 2, by: tuple[int, int] = (0,
     >>> round(surviving_fraction(x, 2, (0, 0)), 3)
     1.0
     """
-    _check_image(x)
+    image_batch(x)
     if not isinstance(pool, int) or pool < 1 or x.shape[-1] % pool or x.shape[-2] % pool:
         raise ValueError(f"pool must be a positive int dividing H and W, got {pool!r} for {tuple(x.shape)}")
     pooled = F.max_pool2d(x, pool)
@@ -81,7 +77,7 @@ class GapNet(nn.Module):
         self.head = nn.Linear(channels, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_image(x)
+        image_batch(x)
         return self.head(self.features(x).mean(dim=(-2, -1)))
 
 
@@ -103,7 +99,7 @@ class FlattenNet(nn.Module):
         self.head = nn.Linear(channels * size * size, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_image(x)
+        image_batch(x)
         if x.shape[-2:] != (self.size, self.size):
             raise ValueError(f"FlattenNet was built for {self.size} × {self.size} inputs, got {x.shape[-2]} × {x.shape[-1]}")
         return self.head(self.features(x).flatten(1))

@@ -19,6 +19,8 @@ import torch
 from torch import nn
 
 from snippets.plotting import new_figure
+from snippets.validation import positive_int
+
 
 def example_stack(pool: type[nn.Module] = nn.AvgPool2d) -> nn.Sequential:
     """Conv3 → Conv3 → Pool2 → Conv3 → Conv3, one channel, no padding, no non-linearity.
@@ -101,8 +103,7 @@ def gradient_support(net: nn.Module, size: int = 32, seed: int = 0) -> torch.Ten
     >>> mask.sum().item(), support_box(mask)
     (9, (3, 3))
     """
-    if not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a positive int, got {size!r}")
+    positive_int("size", size)
     torch.manual_seed(seed)
     first = next((m for m in net.modules() if isinstance(m, nn.Conv2d)), None)
     channels = first.in_channels if first is not None else 1
@@ -139,8 +140,7 @@ def uniform_stack_gradient(depth: int) -> torch.Tensor:
     >>> tuple(g.shape), round(g.sum().item(), 6), round(g[2, 2].item() / g[0, 0].item())
     ((5, 5), 1.0, 9)
     """
-    if not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be a positive int, got {depth!r}")
+    positive_int("depth", depth)
     net = nn.Sequential(*[nn.Conv2d(1, 1, 3, bias=False) for _ in range(depth)]).double()
     with torch.no_grad():
         for conv in net:

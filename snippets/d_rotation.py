@@ -16,11 +16,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from snippets.d_equivariance import make_conv, sample_image
-
-
-def _check_image(x: torch.Tensor) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[-1] != x.shape[-2]:
-        raise ValueError(f"expected a square image batch (B, C, N, N), got {getattr(x, 'shape', type(x).__name__)}")
+from snippets.validation import image_batch
 
 
 # --8<-- [start:rotate]
@@ -35,7 +31,7 @@ def rotation_error(conv: nn.Conv2d, x: torch.Tensor) -> float:
     >>> rotation_error(make_conv("circular"), sample_image()) > 0.3
     True
     """
-    _check_image(x)
+    image_batch(x, square=True)
     with torch.no_grad():
         y = conv(x)
         return float((conv(rot90(x)) - rot90(y)).norm() / y.norm())
@@ -75,7 +71,7 @@ def detector_response(x: torch.Tensor, kernel: torch.Tensor = HORIZONTAL_EDGE) -
     >>> detector_response(edge_image()), detector_response(rot90(edge_image()))
     (4.0, 0.0)
     """
-    _check_image(x)
+    image_batch(x, square=True)
     return float(F.conv2d(x, kernel[None, None]).abs().max())
 # --8<-- [end:detector]
 
@@ -107,7 +103,7 @@ def scale_error(conv: nn.Conv2d, x: torch.Tensor, factor: int = 2) -> float:
     >>> scale_error(make_conv("circular"), sample_image()) > 0.3
     True
     """
-    _check_image(x)
+    image_batch(x, square=True)
     up = nn.Upsample(scale_factor=factor, mode="nearest")
     with torch.no_grad():
         target = up(conv(x))

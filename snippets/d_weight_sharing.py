@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from snippets.a2_rnncell_parameters import _positive_int  # the book's one int validator
+from snippets.validation import positive_int
 
 #: The layer the chapter counts: Conv2d(3, 5, 3) on a 3 × 28 × 28 input (no padding, stride 1).
 IN_CHANNELS, OUT_CHANNELS, KERNEL, SIZE = 3, 5, 3, 28
@@ -31,7 +31,7 @@ def conv_output_side(size: int, kernel: int, stride: int = 1, padding: int = 0) 
     ...
     ValueError: kernel 3 does not fit in an input of side 2 with padding 0
     """
-    size, kernel, stride = (_positive_int(n, v) for n, v in [("size", size), ("kernel", kernel), ("stride", stride)])
+    size, kernel, stride = (positive_int(n, v) for n, v in [("size", size), ("kernel", kernel), ("stride", stride)])
     if size + 2 * padding < kernel:
         raise ValueError(f"kernel {kernel} does not fit in an input of side {size} with padding {padding}")
     return (size + 2 * padding - kernel) // stride + 1

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from snippets.validation import positive_int
+
 
 def set_seed(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch; return a torch generator seeded the same way.
@@ -49,8 +51,7 @@ def torch_threads(n: int = 1) -> Iterator[None]:
     >>> torch.get_num_threads() == before
     True
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    positive_int("n", n)
     previous = torch.get_num_threads()
     torch.set_num_threads(n)
     try:

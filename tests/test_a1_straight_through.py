@@ -151,6 +151,7 @@ def test_experiment_matches_the_committed_results():
         saved = committed["runs"][mode]
         n = len(quick["train_loss"])
         assert quick["step"] == saved["step"][:n]
+        # rel 1e-5 / 1e-4: float32 rounding of other CPUs' kernels over 60 steps; the page's claims are far coarser
         assert quick["initial_train_loss"] == pytest.approx(saved["initial_train_loss"], rel=1e-5)
         assert quick["train_loss"] == pytest.approx(saved["train_loss"][:n], rel=1e-4)
     runs = committed["runs"]

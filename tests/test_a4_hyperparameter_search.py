@@ -65,7 +65,7 @@ def test_search_experiment_matches_the_committed_results():
     committed = load("a4_hyperparameter_search", "search")["data"]
     fresh = experiment_search(seeds=committed["seeds"])
     assert fresh.keys() == committed.keys()
-    for key, value in committed.items():
+    for key, value in committed.items():  # rel 1e-9: float64 NumPy arithmetic, no training; rounding only
         assert fresh[key] == pytest.approx(value, rel=1e-9), key
 
 
@@ -136,6 +136,7 @@ def test_committed_selection_reproduces_its_first_repeat():
     data = load("a4_hyperparameter_search", "selection")["data"]
     one = experiment_selection(repeats=1, n_configurations=data["n_configurations"], orders=data["orders"],
                                n_train=data["n_train"], n_val=data["n_val"])
+    # abs 1e-9: accuracies are counts / n in float64; a flipped prediction would move them by 1/n_val, far more
     assert one["selected_val"] == pytest.approx(data["per_repeat"]["selected_val"][0], abs=1e-9)
     assert one["selected_test"] == pytest.approx(data["per_repeat"]["selected_test"][0], abs=1e-9)
     assert np.mean(data["per_repeat"]["selected_test"], axis=0) == pytest.approx(data["selected_test"])

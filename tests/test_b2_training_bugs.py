@@ -7,9 +7,9 @@ import torch
 from torch import nn
 
 from snippets.b2_diagnose_and_fix import load_task, mlp
-from snippets.training import torch_threads
-from snippets.b2_training_bugs import BUGS, THRESHOLD, facts, never_zeroed, run
+from snippets.b2_training_bugs import BUGS, HIDDEN, THRESHOLD, facts, never_zeroed, run
 from snippets.results import load
+from snippets.training import torch_threads
 
 COMMITTED = load("b2_training_bugs", "bugs")["data"]["runs"]
 
@@ -36,10 +36,12 @@ def test_each_bug_misses_the_threshold(bug, fixed):
     assert buggy["val_loss"] is None or buggy["val_loss"] > THRESHOLD, buggy
     assert fixed["val_loss"] < THRESHOLD
     committed = COMMITTED[str(bug)]
+    # exact: whether a run diverges is the page's claim (lr x100 diverges, the others do not), the same on every CPU
     assert (buggy["val_loss"] is None) == (committed["val_loss"] is None)
 
 
 def test_committed_runs_agree_with_the_code(fixed):
+    # abs 0.05: the page prints this loss to 2 decimals; the fixed run is not chaotic (equal to 1e-7 across kernels)
     assert fixed["val_loss"] == pytest.approx(COMMITTED["None"]["val_loss"], abs=0.05)
     assert COMMITTED["learning rate x100"]["diverged"]
     f = facts()
@@ -47,9 +49,16 @@ def test_committed_runs_agree_with_the_code(fixed):
 
 
 def test_unnormalised_inputs_kill_the_relus(fixed):
-    raw = COMMITTED["unnormalised inputs"]
-    assert raw["dead_units"] >= 24 and fixed["dead_units"] <= 2
-    assert run("unnormalised inputs")["dead_units"] == raw["dead_units"]
+    """The page's claim: raw pixels leave most hidden ReLUs dead and the loss far above the threshold; the
+    fixed run keeps them alive. The count it prints is the committed run's."""
+    raw, fresh = COMMITTED["unnormalised inputs"], run("unnormalised inputs")
+    # Not an exact count: this run is chaotic (lr 0.1 on inputs up to 16), and CPUs round differently. Measured
+    # here with ATEN_CPU_CAPABILITY: 32 dead, loss 2.31 (AVX-512); 31, 1.96 (AVX2); 29, 1.29 (no SIMD).
+    # Tolerance: at least 3/4 of the units dead and a loss over 3x the threshold, committed and re-run alike.
+    for r in (raw, fresh):
+        assert r["dead_units"] >= 0.75 * HIDDEN and r["val_loss"] > 3 * THRESHOLD, r
+    assert raw["val_loss"] == pytest.approx(2.30, abs=0.1)  # the committed run: at chance level, log 10
+    assert fixed["dead_units"] <= 2 and COMMITTED["None"]["dead_units"] <= 2
 
 
 def test_shuffled_labels_still_pass_the_tiny_batch_check():

@@ -259,6 +259,7 @@ def test_huge_sizes_stay_exact_or_are_refused(js):
 
 
 def test_build_layer_matches_the_calculators_field_names():
+    assert {"ReLU", "Flatten"} <= set(FIELDS)
     for name, fields in FIELDS.items():
         if name in ("ReLU", "Flatten"):
             assert isinstance(build_layer({"type": name}), getattr(nn, name))

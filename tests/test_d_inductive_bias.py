@@ -38,6 +38,7 @@ def test_cheap_runs_reproduce_the_committed_numbers(name, permuted):
     """Re-run the fast runs with the committed settings: one thread and fixed seeds make them exact."""
     got = train_and_test(MODELS[name], permuted, steps=RESULTS["steps"], n_train=RESULTS["n_train"], seed=RESULTS["seed"])
     want = RESULTS["runs"][name]["permuted" if permuted else "pixels"]
+    # abs 0.005: less than one test image in 200 may differ across CPUs; the page prints whole percents
     assert got["test"] == pytest.approx(want["test"], abs=0.005)
     assert got["train"] == pytest.approx(want["train"], abs=0.005)
 
