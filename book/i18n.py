@@ -225,7 +225,12 @@ def main(argv: list[str]) -> int:
         if not paths:
             print("usage: python -m book.i18n stamp docs/x.he.md …", file=sys.stderr)
             return 2
-        for hebrew in paths:
+        for page in paths:  # either page of a pair: the Hebrew one is stamped
+            hebrew = page if page.name.endswith(HE) else hebrew_of(page)
+            if not hebrew.is_file() or not english_of(hebrew).is_file():
+                print(f"book.i18n stamp: {page} is not a page of the book with a Hebrew twin "
+                      f"(expected {hebrew.name} beside {english_of(hebrew).name})", file=sys.stderr)
+                return 2
             print(f"{stamp(hebrew)[:12]}  {hebrew.relative_to(ROOT)}")
         return 0
     if command == "check":

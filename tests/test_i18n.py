@@ -16,7 +16,7 @@ import pytest
 
 from book import glossary, i18n
 from book.config import nav_titles, plugin_config
-from conftest import site_pages
+from conftest import DOCS, site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,3 +208,14 @@ def test_sitemap_lists_every_page_once_and_no_hebrew_notebook(site):
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert len(locs) == len(set(locs)) == len(site_pages(site)), "every page once"
     assert "he/notebooks/" not in sitemap, "the notebooks have no Hebrew page"
+
+
+def test_stamp_takes_either_page_of_a_pair_and_refuses_a_stranger(capsys, monkeypatch):
+    """``stamp docs/x.md`` stamps ``docs/x.he.md``; a path that is no page of the book gets a sentence, exit 2."""
+    stamped = []
+    monkeypatch.setattr(i18n, "stamp", lambda hebrew: stamped.append(hebrew) or "0" * 64)
+    assert i18n.main(["stamp", str(DOCS / "index.md")]) == 0
+    assert stamped == [DOCS / "index.he.md"]
+    assert i18n.main(["stamp", str(DOCS / "no-such-page.md")]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-page.md is not a page of the book" in err and "Traceback" not in err
