@@ -2,7 +2,8 @@
 
 The list sits under the exam answer, outside the answer-key markers, with the four groups in order,
 each non-empty, and the sentence that says it is derived from the question, not an official key.
-Chapter C's list is written separately; it is checked as soon as it is there.
+Engineering pages (marked ``<!-- engineering: not an exam question -->``) answer no exam question
+and have no list; every other chapter page must have one.
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ import re
 import pytest
 from conftest import DOCS
 
+ENGINEERING = "<!-- engineering: not an exam question -->"
 ALL = sorted((DOCS / "chapters").glob("*.md"))
-CHAPTERS = [p for p in ALL if not p.name.startswith("c-") or "{#full-marks}" in p.read_text(encoding="utf-8")]
+CHAPTERS = [p for p in ALL if ENGINEERING not in p.read_text(encoding="utf-8")]
+
+
+def test_every_exam_question_has_its_chapter_pair():
+    """Ten questions (A1–A5, B1–B3, C, D), each a chapter in both editions; the rest are engineering pages."""
+    assert len(CHAPTERS) == 20, [p.name for p in CHAPTERS]
 EDITIONS = {
     "en": ("### What a full-marks answer must contain {#full-marks}",
            ("**Must contain**", "**Also correct**", "**Loses points**", "**Enough**"),
@@ -46,6 +53,3 @@ def test_full_marks_list_is_complete_and_outside_the_answer_key(md):
     assert "official key" not in block.replace("not taken from an official key", ""), md.name
 
 
-def test_every_chapter_but_c_has_its_list():
-    missing = [p.name for p in ALL if not p.name.startswith("c-") and p not in CHAPTERS]
-    assert not missing and len(CHAPTERS) >= 18, missing
