@@ -15,6 +15,8 @@
 - ``on_post_page``: notebook pages come from nbconvert with a MathJax loader and a
   Mermaid loader that point at a CDN; the book typesets notebook math with its
   vendored KaTeX, so both loaders are removed and no page names another host.
+  Then every formula of the page is typeset at build time (``typeset_math``,
+  ``book/math_render.py``); ``on_shutdown`` stops the renderer and saves its cache.
 
 The Hebrew edition (mkdocs-static-i18n builds ``docs/x.he.md`` under ``/he/`` in a
 second build; ``language(config)`` says which build is running):
@@ -477,4 +479,22 @@ def on_post_page(output, page, config, **kwargs):
             output = head + sep + isolate_ltr_runs(body)
     if "jupyter-wrapper" in output:
         output = fix_notebook_toc(strip_notebook_loaders(output))
-    return output
+    return typeset_math(output, page)
+
+
+def typeset_math(output: str, page) -> str:
+    """Every formula of the page (text, headings, TOC, notebook cells) becomes KaTeX's HTML
+    at build time (``book/math_render.py``); a formula KaTeX rejects stops the build."""
+    from book.math_render import MathError, render_math
+
+    try:
+        return render_math(output, page.file.src_uri)
+    except MathError as err:
+        raise PluginError(str(err)) from err
+
+
+def on_shutdown(**kwargs):
+    """The build is over: stop the KaTeX renderer and save its cache."""
+    from book.math_render import close_default_renderer
+
+    close_default_renderer()

@@ -75,7 +75,7 @@ def test_mkdocs_configuration():
 def test_katex_is_vendored_with_a_pinned_version():
     vendor = ROOT / "docs" / "assets" / "vendor" / "katex"
     assert re.fullmatch(r"\d+\.\d+\.\d+\n", (vendor / "VERSION").read_text())
-    for f in ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "LICENSE"):
+    for f in ("katex.min.js", "katex.min.css", "LICENSE"):
         assert (vendor / f).is_file(), f
     css = (vendor / "katex.min.css").read_text()
     for font in re.findall(r"url\((fonts/[^)]+)\)", css):
