@@ -6,7 +6,7 @@
 # built, book/katex_worker.cjs; not published), katex.min.css and the woff2 fonts
 # (the only files a reader's browser loads).
 # The CSS is rewritten to name only woff2 files, so no browser asks for a
-# font that is not shipped. Review the result as a diff before committing.
+# font that is not shipped, and with font-display:swap. Review the result as a diff before committing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest="$here/docs/assets/vendor/katex"
@@ -24,6 +24,9 @@ import re, sys
 css = open(sys.argv[1], encoding="utf-8").read()
 css, n = re.subn(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
 assert n > 0 and ".woff)" not in css and ".ttf)" not in css, "unexpected katex.min.css layout"
+# Text with math is painted at once in a fallback font, not hidden until the fonts arrive.
+css, n = re.subn(r"font-display:block", "font-display:swap", css)
+assert n > 0, "unexpected katex.min.css layout (no font-display)"
 open(sys.argv[2], "w", encoding="utf-8").write(css)
 PY
 echo "$version" > "$dest/VERSION"
