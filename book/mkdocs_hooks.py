@@ -15,7 +15,8 @@
 - ``on_post_page``: notebook pages come from nbconvert with a MathJax loader and a
   Mermaid loader that point at a CDN; the book typesets notebook math with its
   vendored KaTeX, so both loaders are removed and no page names another host.
-  Then every formula of the page is typeset at build time (``typeset_math``,
+  Figures get their width and height (``book/page_weight.py``), then every
+  formula of the page is typeset at build time (``typeset_math``,
   ``book/math_render.py``); ``on_shutdown`` stops the renderer and saves its cache.
 
 The Hebrew edition (mkdocs-static-i18n builds ``docs/x.he.md`` under ``/he/`` in a
@@ -49,6 +50,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from book.facts import FactError, substitute  # noqa: E402
+from book.page_weight import size_images  # noqa: E402
 
 # nbconvert's lab template: <script src="…mathjax…"> </script>, the
 # text/x-mathjax-config block, and the Mermaid ES-module loader.
@@ -479,6 +481,7 @@ def on_post_page(output, page, config, **kwargs):
             output = head + sep + isolate_ltr_runs(body)
     if "jupyter-wrapper" in output:
         output = fix_notebook_toc(strip_notebook_loaders(output))
+    output = size_images(output, page.url, Path(config["docs_dir"]))
     return typeset_math(output, page)
 
 
