@@ -114,7 +114,7 @@ def _row(path: str, preset: str, data: dict) -> dict:
     cats, audits = data["categories"], data["audits"]
     items = audits.get("network-requests", {}).get("details", {}).get("items", [])
     search = sum(i.get("transferSize", 0) for i in items if "/search/" in i.get("url", ""))
-    dom = audits.get("dom-size", {}).get("numericValue")
+    dom = (audits.get("dom-size-insight") or audits.get("dom-size") or {}).get("numericValue")
     return {
         "page": "/" + path, "preset": preset,
         "performance": round(100 * cats["performance"]["score"]),

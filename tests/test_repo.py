@@ -58,8 +58,7 @@ def test_mkdocs_configuration():
     assert c["theme"]["font"] is False
     assert "snippets" in c["watch"]
     features = set(c["theme"]["features"])
-    assert {"navigation.instant", "navigation.sections", "content.code.copy",
-            "content.code.annotate", "content.tabs.link"} <= features
+    assert {"navigation.instant", "navigation.sections", "content.code.copy", "content.tabs.link"} <= features
     assert any("prefers-color-scheme" in p.get("media", "") for p in c["theme"]["palette"])
     exts = {next(iter(e)) if isinstance(e, dict) else e: (e[next(iter(e))] if isinstance(e, dict) else {})
             for e in c["markdown_extensions"]}
