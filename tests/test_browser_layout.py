@@ -82,8 +82,9 @@ def test_wide_display_math_scrolls_in_its_own_box(server, browser):
             """() => [...document.querySelectorAll('div.arithmatex')].map(d => {
                  const k = d.querySelector('.katex-display') || d;
                  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
-                 return {fits: k.scrollWidth <= k.clientWidth + 1 || scrolls(k) || scrolls(d), inside: k.getBoundingClientRect().right
-                         <= d.getBoundingClientRect().right + 1, text: d.textContent.slice(0, 40)};
+                 return {fits: k.scrollWidth <= k.clientWidth + 1 || scrolls(k) || scrolls(d),
+                         inside: k.getBoundingClientRect().right <= d.getBoundingClientRect().right + 1,
+                         text: d.textContent.slice(0, 40)};
                })"""
         )
         assert len(boxes) >= 2, boxes
