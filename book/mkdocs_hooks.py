@@ -9,6 +9,8 @@
 - ``book.exam_mode``: a chapter's answers wrapped for exam mode;
 - ``book.bidi``: left-to-right runs isolated in Hebrew pages;
 - ``book.verified``: every page ends with when its code was last verified;
+- ``book.page_weight``: figures carry their width and height;
+- ``book.math_render``: every formula typeset by KaTeX at build time (no math JavaScript in pages);
 - ``book.search_index``: each edition's search index, written from the built site.
 
 A new build feature is a module of its own plus one entry here: an HTML -> HTML
@@ -39,10 +41,10 @@ from book import facts  # noqa: E402
 # mkdocs runs this file again for every build (`mkdocs serve`), but Python keeps the
 # modules it imports: those whose source changed are reloaded, so an edit shows.
 for _name in ("book.verified", "book.includes", "book.exam_mode", "book.bidi", "book.notebooks", "book.edition",
-              "book.search_index"):
+              "book.search_index", "book.math_render", "book.page_weight"):
     facts.fresh_import(_name)
 
-from book import bidi, edition, exam_mode, notebooks, search_index  # noqa: E402
+from book import bidi, edition, exam_mode, math_render, notebooks, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
 from book.verified import stamp  # noqa: E402
@@ -54,6 +56,7 @@ IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
 POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
 #: Functions of the built site folder (both editions), called in order once the whole site is built.
 POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
+POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
 POST_BUILD.append(search_index.post_build)  # each edition's search index
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 
@@ -114,8 +117,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
         output = bidi.isolate_page_content(output)
     if notebooks.is_notebook_html(output):
         output = notebooks.fix_notebook_toc(notebooks.strip_notebook_loaders(output))
-    for step in POST_PAGE:
-        output = step(output, page, config)
+    try:
+        for step in POST_PAGE:
+            output = step(output, page, config)
+    except math_render.MathError as exc:  # a formula KaTeX cannot parse stops the build, naming page and formula
+        raise PluginError(str(exc)) from None
     return output
 
 
@@ -124,3 +130,8 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     if not edition.building_another_edition(config):
         for step in POST_BUILD:
             step(_SITE[0] if _SITE else Path(config["site_dir"]), config)
+
+
+def on_shutdown(**kwargs: Any) -> None:
+    """The build is over: stop the KaTeX renderer and save its cache."""
+    math_render.close_default_renderer()

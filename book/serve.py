@@ -1,10 +1,12 @@
-"""A quiet local HTTP server for a built site (tests, PDFs, benchmark)."""
+"""A quiet local HTTP server for a built site (tests, PDFs, benchmark), gzip on request (Lighthouse)."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gzip as gzip_lib
 import http.server
+import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,21 +17,53 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def start(site: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
+#: Text types sent gzip-compressed by ``_Gzip``, as a production server would.
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".mjs", ".map")
+
+
+class _Gzip(_Quiet):
+    """Static files, gzip-compressed when the client accepts it (text types only)."""
+
+    def send_head(self):  # the stdlib's hook
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the stdlib's redirect to "…/"
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = _gzipped(str(path), path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    return gzip_lib.compress(Path(path).read_bytes(), compresslevel=6)
+
+
+def start(site: Path, port: int = 0, gzip: bool = False) -> http.server.ThreadingHTTPServer:
     """Serve ``site`` on 127.0.0.1:``port`` (0: a free port) from a daemon thread; call ``shutdown()`` to stop.
 
-    The folder is read at each request, so it may be built after the server starts.
+    The folder is read at each request, so it may be built after the server starts. ``gzip``: text
+    files are sent compressed to clients that accept it.
     """
-    handler = functools.partial(_Quiet, directory=str(site))
+    handler = functools.partial(_Gzip if gzip else _Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
 
 
 @contextlib.contextmanager
-def serve(site: Path, port: int = 0) -> Iterator[str]:
+def serve(site: Path, port: int = 0, gzip: bool = False) -> Iterator[str]:
     """Serve ``site`` while the block runs; yields the base URL, e.g. ``http://127.0.0.1:8765/``."""
-    httpd = start(site, port)
+    httpd = start(site, port, gzip)
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     finally:

@@ -10,7 +10,7 @@ def site_pages(site: Path) -> list[str]:
     pages = []
     for html in sorted(site.rglob("index.html")):
         rel = html.parent.relative_to(site).as_posix()
-        if rel.startswith(("assets", "search")):
+        if rel.startswith(("assets", "search", "pdf")):
             continue
         pages.append("" if rel == "." else rel + "/")
     return pages

@@ -54,8 +54,7 @@ def test_mkdocs_configuration():
     assert c["theme"]["font"] is False
     assert str(ROOT / "snippets") in c["watch"]
     features = set(c["theme"]["features"])
-    assert {"navigation.instant", "navigation.sections", "content.code.copy",
-            "content.code.annotate", "content.tabs.link"} <= features
+    assert {"navigation.instant", "navigation.sections", "content.code.copy", "content.tabs.link"} <= features
     assert any("prefers-color-scheme" in p.get("media", "") for p in c["theme"]["palette"])
     assert {"pymdownx.snippets", "pymdownx.arithmatex"} <= set(c["markdown_extensions"])
     assert c["mdx_configs"]["pymdownx.snippets"]["check_paths"] is True
@@ -116,7 +115,7 @@ def test_every_direct_import_is_declared_in_requirements_in():
 def test_katex_is_vendored_with_a_pinned_version():
     vendor = ROOT / "docs" / "assets" / "vendor" / "katex"
     assert re.fullmatch(r"\d+\.\d+\.\d+\n", (vendor / "VERSION").read_text())
-    for f in ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "LICENSE"):
+    for f in ("katex.min.js", "katex.min.css", "LICENSE"):
         assert (vendor / f).is_file(), f
     css = (vendor / "katex.min.css").read_text()
     for font in re.findall(r"url\((fonts/[^)]+)\)", css):
