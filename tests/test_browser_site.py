@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser_tools import BROKEN_IMAGES_JS, assert_math_typeset, watch
+from browser_tools import assert_math_typeset, images_not_shown, watch
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,7 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
         assert page.evaluate("() => window.__stillTheSameWindow === true"), f"{href} reloaded the page"
         assert page.evaluate("() => document.documentElement.lang") == (edition.strip("/") or "en")
         assert_math_typeset(page, f"after clicking {href}")
-        broken = page.evaluate(BROKEN_IMAGES_JS)
+        broken = images_not_shown(page)
         assert not broken, f"{href}: images not shown {broken}"
     assert not visit.problems(), visit.problems()
     context.close()

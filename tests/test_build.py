@@ -76,7 +76,8 @@ def test_the_hooks_file_is_a_thin_dispatcher():
     for f in functions:
         assert f.returns is not None and all(a.annotation is not None for a in f.args.args), f.name
         assert f.end_lineno - f.lineno < 12, f"{f.name} is {f.end_lineno - f.lineno + 1} lines: move it to a module"
-    assert len(source.splitlines()) < 130
+    code_lines = len(source.splitlines()) - tree.body[0].end_lineno  # below the module docstring
+    assert code_lines < 125, f"{code_lines} lines of code: a dispatcher only calls the modules"
 
 
 def test_later_build_features_plug_into_the_dispatcher(monkeypatch, tmp_path):
