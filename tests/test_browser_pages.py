@@ -11,7 +11,9 @@ edition changes is direction and text, which its light visit checks). On each vi
 - every formula is typeset by KaTeX and no raw TeX delimiter is left in the visible text;
 - every image in the article is shown, and an SVG figure sits on white in both schemes;
 - a Hebrew page is right to left, with code, math, shapes and self-check inputs left to right;
-- axe-core finds no serious or critical accessibility violation.
+- axe-core finds no serious or critical accessibility violation;
+- in light mode, the same page resized to a 360 × 740 phone: no sideways scroll, the header's
+  title shown whole, no math JavaScript (``tests/test_browser_layout.py`` holds the rules).
 
 Each page is its own test (a line of progress each, spread over the xdist workers).
 The page list is known before the build, from the nav: a test checks that it is every
@@ -24,6 +26,7 @@ import pytest
 
 from book.config import nav_pages
 from browser_tools import assert_hebrew_directions, assert_math_typeset, run_axe, watch
+from test_browser_layout import PHONE, phone_layout_problems
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
@@ -68,6 +71,10 @@ def test_page(server, browser, scheme, path):
                 assert img["bg"] == "rgb(255, 255, 255)", f"{where}: figure not on white: {img}"
         violations = run_axe(page)
         assert not violations, f"{where}: axe-core: {violations}"
+        if scheme == "light":
+            page.set_viewport_size(PHONE)
+            problems = phone_layout_problems(page)
+            assert not problems, f"{where} at 360 px: {problems}"
         assert not visit.problems(), f"{where}: {visit.problems()}"
     finally:
         context.close()
