@@ -317,6 +317,8 @@ def facts() -> dict[str, object]:
         "hidden": runs["hidden"],
         "n_train": runs["n_train"],
         "n_test": runs["n_test"],
+        "n_inputs": SignNet(runs["hidden"]).hidden.in_features,
+        "n_logits": SignNet(runs["hidden"]).out.out_features,
     }
     for mode in MODES:
         key = mode.replace("-", "_")

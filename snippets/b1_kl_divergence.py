@@ -369,6 +369,8 @@ def facts() -> dict[str, object]:
         "gauss_wide_narrow": kl_gaussians(0, 2, 0, 1),
         "torch_kl_div": torch_kl_div(torch.tensor(half), torch.tensor(ninety)),
         "torch_kl_div_swapped": F.kl_div(torch.tensor(half).log(), torch.tensor(ninety), reduction="sum").item(),
+        "mode_left_abs": f"{-min(MIXTURE['means']):g}",  # the figure's mixture: modes at minus this ...
+        "mode_right": f"{max(MIXTURE['means']):g}",      # ... and plus this
         "moment_mean": fits["moment_mean"],
         "moment_std": fits["moment_std"],
         "steps": fits["steps"],

@@ -418,7 +418,11 @@ def _facts() -> dict[str, object]:
     stride2 = trace(VARIANTS["stride2"][1]())
     two = trace(VARIANTS["two_blocks"][1]())
     ceil = trace(VARIANTS["ceil_mode"][1]())
+    net = reconstruction()
     out = {
+        "pool_stride": net[2].stride,                               # MaxPool2d(2): stride = kernel
+        "conv_shrink": net[0].kernel_size[0] - 1,                   # a 3 × 3 kernel without padding
+        "variant_stride": VARIANTS["stride2"][1]()[0].stride[0],    # the stride=2 variant's convolution
         "input_shape": format_shape(rows[0].shape),
         "conv_shape": format_shape(conv.shape),
         "pool_shape": format_shape(pool.shape),

@@ -268,6 +268,7 @@ def facts() -> dict[str, object]:
         "randn_overflow_step": first_overflow(randn_norms),
         "randn_norm_step10_tex": "{:.2f} \\times 10^{{{}}}".format(*_mantissa_exponent(randn_norms[9])),
         "randn_radius": f"{radius:.1f}",
+        "randn_growth": f"{radius:.0f}",
         "eye_norm_final": f"{eye_norms[-1]:.0f}",
         "cell_params": sum(p.numel() for p in cell.parameters()),
         "init_bound": f"{1 / math.sqrt(n):g}",

@@ -185,7 +185,7 @@ def _curves(ax, record: dict, key: str, ylabel: str) -> None:
     ax.set_ylabel(ylabel)
 
 
-def figure_accuracy():
+def figure_accuracy(loss_top: float = 3.0):
     """Test accuracy and training loss against steps on the noise-padded digits (mean and range over seeds)."""
     record = load("c_lipschitz_experiment", "noise_padded")["data"]
     fig, (left, right) = new_figure(7.6, 3.4, ncols=2)
@@ -193,7 +193,7 @@ def figure_accuracy():
     left.axhline(0.1, color="#555555", linewidth=0.8, linestyle=":", label="chance (10 %)")
     left.set_ylim(0, 1)
     _curves(right, record, "train_loss", "training loss (cross-entropy)")
-    right.set_ylim(0, 3)   # the exam cell's first records are far higher (its state starts large)
+    right.set_ylim(0, loss_top)   # the exam cell's first records are far higher (its state starts large)
     fig.suptitle(f"Digits, 8 rows then {record['pad']} noise steps: mean and range over "
                  f"{len(record['seeds'])} seeds", fontsize=10)
     handles, labels = left.get_legend_handles_labels()
@@ -267,6 +267,13 @@ def facts() -> dict[str, object]:
             for stat in ("mean", "min", "max", "std"):
                 out[f"{tag}_{name}_{stat}"] = f"{100 * s[stat]:.1f}"
             out[f"{tag}_{name}_runs"] = ", ".join(f"{100 * a:.1f}" for a in record["final"][name])
+    import inspect
+
+    (_, _), (x_test, y_test) = noise_padded_digits(pad=data["pad"])
+    out |= {"n_test": len(y_test), "pixels_per_step": x_test.shape[2], "rows": x_test.shape[1] - data["pad"],
+            "plain_length": x_test.shape[1] - data["pad"] + plain["pad"],
+            "chance": f"{100 / len(set(y_test.tolist())):.0f}",
+            "loss_top": f"{inspect.signature(figure_accuracy).parameters['loss_top'].default:g}"}
     vanilla = data["runs"]["vanilla"]
     out["train_loss_first_vanilla"] = f"{np.mean([r['train_loss'][0] for r in vanilla]):.2f}"
     out["eval_loss_first_vanilla"] = f"{np.mean([r['eval_loss'][0] for r in vanilla]):.2f}"

@@ -409,8 +409,42 @@ def _tex(value: float) -> str:
     return f"{value / 10 ** exponent:.1f} \\times 10^{{{exponent}}}"
 
 
+def _cited() -> dict[str, dict[str, object]]:
+    """Values of other works that chapter C cites (not results of this book): one edit per changed citation.
+
+    ``official_readme_2021``: the example commands of the README of erichson/LipschitzRNN at df6552e
+    (2021-06-28; README last changed in df7b156, March 2021); ``official_readme_2020``: that README in
+    June 2020 (7f7812a); ``paper_table``: the paper's test accuracies (%) as recorded by Papers with Code.
+    """
+    return {
+        "official_readme_2021": {"commit_day": 28, "units": 128, "lr_ordered": 0.003, "lr_permuted": 0.0035,
+                                 "epochs": 100, "decay_epoch": 90},
+        "official_readme_2020": {"init_std": 32, "units": 128, "epochs": 90},
+        "paper_table": {"mnist": 99.4, "pmnist": 96.3, "cifar": 64.2, "noise_cifar": 59.0},
+    }
+
+
+def _checks() -> dict[str, int]:
+    """The sizes of two checks of tests/test_c_lipschitz_paper.py, which reads them here (the page cites them)."""
+    return {"euler_steps": 20, "lipschitz_pairs": 2000}
+
+
 def facts() -> dict[str, object]:
     """The numbers chapter C prints about the paper's model."""
+    import inspect
+
+    cited = _cited()
+    r21, r20, table = cited["official_readme_2021"], cited["official_readme_2020"], cited["paper_table"]
+    eig = inspect.signature(figure_eigenvalues).parameters
+    ges = inspect.signature(contraction_demo).parameters
+    extra = {f"readme_2021_{k}": f"{v:g}" for k, v in r21.items()}
+    extra |= {f"readme_2020_{k}": f"{v:g}" for k, v in r20.items()}
+    extra |= {f"paper_{k}": f"{v:.1f}" for k, v in table.items()}
+    extra |= {"check_euler_steps": _checks()["euler_steps"], "check_pairs": f"{_checks()['lipschitz_pairs']:,}",
+              "eig_n": eig["n"].default, "eig_gamma": f"{eig['gamma'].default:g}",
+              "beta": f"{inspect.signature(LipschitzCell).parameters['beta'].default:g}",
+              "jac_hidden": inspect.signature(jacobian_norms).parameters["hidden"].default,
+              "ges_duration": f"{ges['dt'].default * ges['steps'].default:g}"}
     n, init_std, beta, gamma, eps = 64, BOOK_INIT_STD, 0.75, 1e-3, 0.1
     M = paper_code_init(n, init_std, torch.Generator().manual_seed(0)).double()
     A = lipschitz_matrix(M, beta, gamma)
@@ -428,12 +462,12 @@ def facts() -> dict[str, object]:
         "init_step_radius": f"{book['step_radius']:.3f}",
         "default_init_std": f"{OFFICIAL_DEFAULT_INIT_STD:g}",
         "default_entry_std_tex": _tex(default["entry_std"]),
-        "default_entry_std_128_tex": _tex(OFFICIAL_DEFAULT_INIT_STD / 128),
+        "default_entry_std_128_tex": _tex(OFFICIAL_DEFAULT_INIT_STD / r21["units"]),
         "default_max_re_tex": _tex(default["max_re"]),
         "default_min_re_tex": _tex(default["min_re"]),
         "default_m_norm": f"{default['m_norm']:.3f}",
         "default_step_radius": f"{default['step_radius']:.5f}",
-        "readme_2020_entry_std": f"{32 / 128:g}",
+        "readme_2020_entry_std": f"{r20['init_std'] / r20['units']:g}",
         "ges_mu": f"{ges['mu']:.2f}", "ges_gamma": f"{ges['gamma_A']:.2f}",
         "ges_worst_ratio": f"{ges['worst_ratio']:.3f}",
         "task_length": TASK_LENGTH, "max_length": MAX_LENGTH,
@@ -443,4 +477,4 @@ def facts() -> dict[str, object]:
         "jac_lipschitz_task": f"{jac['lipschitz'][-1]:.1f}",
         "jac_small_eps_max": f"{max(small):.2f}",
         "jac_small_eps_min": f"{min(small):.2f}",
-    }
+    } | extra

@@ -346,6 +346,7 @@ def facts() -> dict[str, object]:
     out["scan_vs_loop_fwd_bwd"] = f"{scan_gap:.2f}"
     d = comp["data"]
     out["comp_cfg"] = f"T = {d['seq_len']}, B = {d['batch']}, hidden = {d['hidden']}"
+    out["comp_seq_len"] = d["seq_len"]
     for name in ("rnn", "loop", "torchscript", "compile"):
         out[f"comp_{name}_ms"] = f"{d['fwd_ms'][name]:.0f}"
         out[f"comp_{name}_ratio"] = f"{d['fwd_ratio'][name]:.2f}"

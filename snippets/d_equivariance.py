@@ -190,9 +190,10 @@ def facts() -> dict[str, object]:
     err_zero = equivariance_error(zero, x, SHIFT)
     broken = err_zero > 1e-6
     predicted = predicted_break(SIZE, SHIFT)
-    strided = make_conv("circular", stride=2)
+    stride = 2
+    strided = make_conv("circular", stride=stride)
     (_, _), stride_odd = best_output_shift(strided, x, (0, 1))
-    even_shift, stride_even = best_output_shift(strided, x, (0, 2))
+    even_shift, stride_even = best_output_shift(strided, x, (0, stride))
     return {
         "size": SIZE,
         "shift": SHIFT,
@@ -208,4 +209,5 @@ def facts() -> dict[str, object]:
         "stride_odd_error": stride_odd,
         "stride_even_error": f"{stride_even:.1f}",
         "stride_even_shift": even_shift,
+        "stride": stride,                 # the strided layer's stride, and the input shift by one stride
     }

@@ -186,6 +186,7 @@ def facts() -> dict[str, object]:
     import inspect
 
     out: dict[str, object] = {
+        "cnn_2_layers_depth": sum(isinstance(m, nn.Conv2d) for m in MODELS["cnn_2_layers"]().modules()),
         "mlp_hidden": inspect.signature(mlp).parameters["hidden"].default,
         "steps": data["steps"],
         "n_train": data["n_train"],

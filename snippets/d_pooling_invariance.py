@@ -154,15 +154,17 @@ def facts() -> dict[str, object]:
     x = torch.randn(256, 1, 48, 48, generator=torch.Generator().manual_seed(0))
     gen = torch.Generator().manual_seed(1)
     images = torch.randn(8, 1, 16, 16, generator=gen)
+    small, large, stride_shift = 2, 4, 2   # the pooling sizes of the table and the shift by the small one's stride
     return {
-        "survive_2": 100 * surviving_fraction(x, 2, (0, 1)),
+        "pool_small": small, "pool_large": large, "stride_shift": stride_shift,
+        "survive_2": 100 * surviving_fraction(x, small, (0, 1)),
         "survive_2_theory": 100 * surviving_fraction_theory(2),
         "survive_2_diag": 100 * surviving_fraction(x, 2, (1, 1)),
         "survive_2_diag_theory": 100 * surviving_fraction_theory(2, diagonal=True),
         "survive_3": 100 * surviving_fraction(x, 3, (0, 1)),
-        "survive_4": 100 * surviving_fraction(x, 4, (0, 1)),
-        "survive_4_theory": 100 * surviving_fraction_theory(4),
-        "survive_stride_shift": 100 * surviving_fraction(x, 2, (0, 2)),
+        "survive_4": 100 * surviving_fraction(x, large, (0, 1)),
+        "survive_4_theory": 100 * surviving_fraction_theory(large),
+        "survive_stride_shift": 100 * surviving_fraction(x, small, (0, stride_shift)),
         "gap_error": invariance_error(GapNet(), images, (3, 5)),
         "flatten_error": invariance_error(FlattenNet(16), images, (3, 5)),
         "gap_left_right": 100 * best_left_right_accuracy(GapNet()),

@@ -238,6 +238,8 @@ def facts() -> dict[str, object]:
         "figure_depths_he": ", ".join(str(d) for d in FIGURE_DEPTHS[:-1]) + f" ו־{FIGURE_DEPTHS[-1]}",
         "stack_rfs": ", ".join(str(r) for r in rfs),
         "stack_rf": rfs[-1],
+        "rf_step_before_pool": rfs[1] - rfs[0],   # what a 3 × 3 layer adds before the pooling ...
+        "rf_step_after_pool": rfs[-1] - rfs[-2],  # ... and after it
         "grad_box": f"{box[0]} × {box[1]}",
         "grad_count": int(gradient_support(stack).sum()),
         "rf_area": rfs[-1] ** 2,

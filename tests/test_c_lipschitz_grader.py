@@ -297,3 +297,9 @@ def test_the_make_target_needs_a_file():
     proc = subprocess.run(["make", "-n", "grade-c", "FILE=my answer.py"], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0 and "-m snippets.c_lipschitz_grader 'my answer.py'" in proc.stdout, proc.stdout
+
+
+def test_the_exit_status_facts_are_those_of_the_report():
+    from snippets.c_lipschitz_grader import facts
+
+    assert facts() == {"exit_full": 0, "exit_lost": 1, "exit_fatal": 2}

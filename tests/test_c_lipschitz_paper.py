@@ -13,6 +13,7 @@ from snippets.c_lipschitz_paper import (
     BOOK_INIT_STD,
     OFFICIAL_DEFAULT_INIT_STD,
     LipschitzCell,
+    _checks,
     contraction_rate,
     exam_cell_from_euler,
     facts,
@@ -150,7 +151,7 @@ def test_the_euler_step_is_the_exam_equation_on_the_rescaled_state():
         torch.testing.assert_close(exam.A.detach(), torch.eye(6, dtype=f64) + eps * A_beta)
         torch.testing.assert_close(exam.W.detach(), eps * W_beta)
         h, g = torch.zeros(3, 6, dtype=f64), torch.zeros(3, 6, dtype=f64)
-        for x in torch.randn(20, 3, 4, dtype=f64):
+        for x in torch.randn(_checks()["euler_steps"], 3, 4, dtype=f64):  # the page cites this size
             h, g = paper(x, h), exam(x, g)
             torch.testing.assert_close(h, eps * g)
     # Without the rescaling the same matrices give a different state: the 1/ε matters.
@@ -189,8 +190,9 @@ def test_the_step_is_lipschitz_with_constant_norm_A_plus_norm_W():
         cell.A.copy_(torch.randn(10, 10, dtype=f64) * 0.3)
         cell.W.copy_(torch.randn(10, 10, dtype=f64) * 0.8)
     bound = lipschitz_bound(cell.A.detach(), cell.W.detach())
-    x = torch.randn(2000, 3, dtype=f64)
-    h1, h2 = torch.randn(2000, 10, dtype=f64) * 2, torch.randn(2000, 10, dtype=f64) * 2
+    pairs = _checks()["lipschitz_pairs"]  # the page cites this size
+    x = torch.randn(pairs, 3, dtype=f64)
+    h1, h2 = torch.randn(pairs, 10, dtype=f64) * 2, torch.randn(pairs, 10, dtype=f64) * 2
     with torch.no_grad():
         ratio = (cell(x, h1) - cell(x, h2)).norm(dim=1) / (h1 - h2).norm(dim=1)
         z = h1 @ cell.W.T + x @ cell.U.T + cell.b
@@ -229,3 +231,16 @@ def test_jacobian_norms_at_initialisation(paper_facts):
     assert float(f["jac_vanilla_task"]) == pytest.approx(vanilla[-1], rel=1e-6)
     with pytest.raises(ValueError, match="kind"):
         jacobian_norms("lstm", 3)
+
+
+def test_every_cited_value_is_a_fact_read_from_the_one_table():
+    """The page renders the cited numbers (paper table, official README) from ``_cited``, one edit per citation."""
+    from snippets.c_lipschitz_paper import _cited
+
+    out = facts()
+    for prefix, table in (("readme_2021_", "official_readme_2021"), ("readme_2020_", "official_readme_2020"),
+                          ("paper_", "paper_table")):
+        for key, value in _cited()[table].items():
+            assert float(out[prefix + key]) == pytest.approx(value), (table, key)
+    assert out["readme_2020_entry_std"] == f"{_cited()['official_readme_2020']['init_std'] / 128:g}"
+    assert out["check_euler_steps"] == _checks()["euler_steps"] > 1
