@@ -39,11 +39,21 @@ TARGETS = {"cold_build_s": 60, "warm_build_s": 5, "page_bytes": 1_000_000, "ligh
 
 
 def _build(dest: Path, cache: Path, port: int) -> float:
-    env = {**os.environ, "NOTEBOOK_CACHE": "true", "NOTEBOOK_CACHE_DIR": str(cache),
-           "NO_MKDOCS_2_WARNING": "1", "SITE_URL": f"http://127.0.0.1:{port}/"}
+    env = {
+        **os.environ,
+        "NOTEBOOK_CACHE": "true",
+        "NOTEBOOK_CACHE_DIR": str(cache),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": f"http://127.0.0.1:{port}/",
+    }
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -54,7 +64,10 @@ def _page_loads(base: str, pages: list[str]) -> list[dict]:
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
             sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+            page.on(
+                "requestfinished",
+                lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]),
+            )
             page.goto(base + path, wait_until="networkidle")
             # Math is typeset at build time (book/math_render.py): the browser spends nothing on it.
             n_math = page.evaluate("() => document.querySelectorAll('.katex').length")
@@ -68,8 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
-    parser.add_argument("--pages-only", action="store_true",
-                        help="re-measure only the page loads, keeping the rest of the committed record")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="re-measure only the page loads, keeping the rest of the committed record",
+    )
     args = parser.parse_args(argv)
     if args.pages_only:
         record = json.loads(OUT.read_text(encoding="utf-8"))
@@ -103,10 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         print("[5/5] the whole test suite ...", flush=True)
         start = time.perf_counter()
         # as `make test` runs it: one worker per core
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "--dist", "loadscope"], cwd=ROOT,
-                              env={**os.environ, "NOTEBOOK_CACHE": "false"}, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-n", "auto", "--dist", "loadscope"],
+            cwd=ROOT,
+            env={**os.environ, "NOTEBOOK_CACHE": "false"},
+            capture_output=True,
+            text=True,
+        )
         record["test_suite_s"] = round(time.perf_counter() - start, 1)
-        record["test_suite_result"] = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else f"exit {proc.returncode}"
+        record["test_suite_result"] = (
+            proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else f"exit {proc.returncode}"
+        )
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}")
@@ -117,19 +140,39 @@ def facts() -> dict[str, object]:
     """The committed benchmark, for the page "How the book checks itself"."""
     if not OUT.is_file():
         missing = "not measured yet (run `make bench`)"
-        return {k: missing for k in ("date", "machine", "python", "torch", "cold_build", "warm_build", "test_suite",
-                                     "max_page_bytes", "n_pages", "pages_table", "lighthouse_table", "lighthouse_summary",
-                                     "lighthouse_version")}
+        return {
+            k: missing
+            for k in (
+                "date",
+                "machine",
+                "python",
+                "torch",
+                "cold_build",
+                "warm_build",
+                "test_suite",
+                "max_page_bytes",
+                "n_pages",
+                "pages_table",
+                "lighthouse_table",
+                "lighthouse_summary",
+                "lighthouse_version",
+            )
+        }
     r = json.loads(OUT.read_text(encoding="utf-8"))
     rows = ["| page | bytes on first load | requests | formulas |", "|---|---:|---:|---:|"]
     rows += [f"| `{p['page']}` | {p['bytes']:,} | {p['requests']} | {p['formulas']} |" for p in r["pages"]]
     lh = r.get("lighthouse", {})
     p = r["produced"]
     return {
-        "date": p["date"], "machine": f"{p['cpu']}, {p['machine']}", "python": p["python"], "torch": p["torch"],
+        "date": p["date"],
+        "machine": f"{p['cpu']}, {p['machine']}",
+        "python": p["python"],
+        "torch": p["torch"],
         "cold_build": f"{r['cold_build_s']:.1f} s",
         "warm_build": f"{r['warm_build_s']:.1f} s",
-        "test_suite": f"{r['test_suite_s']:.0f} s ({r.get('test_suite_result', '')})" if r.get("test_suite_s") else "not timed",
+        "test_suite": f"{r['test_suite_s']:.0f} s ({r.get('test_suite_result', '')})"
+        if r.get("test_suite_s")
+        else "not timed",
         "max_page_bytes": f"{max(x['bytes'] for x in r['pages']):,}",
         "n_pages": str(len(r["pages"])),
         "pages_table": "\n".join(rows),

@@ -11,8 +11,10 @@ import re
 
 __all__ = ["isolate_ltr_runs", "isolate_page_content"]
 
-_ATOM = (r"(?:[A-Za-z_][A-Za-z0-9_.]*)?\((?:\s*[0-9A-Za-z_=.'\"]+\s*,)*\s*[0-9A-Za-z_=.'\"]*\s*\)"
-         r"|[0-9]+(?:\s*[×x]\s*[0-9]+)+")
+_ATOM = (
+    r"(?:[A-Za-z_][A-Za-z0-9_.]*)?\((?:\s*[0-9A-Za-z_=.'\"]+\s*,)*\s*[0-9A-Za-z_=.'\"]*\s*\)"
+    r"|[0-9]+(?:\s*[×x]\s*[0-9]+)+"
+)
 _LTR_RUN = re.compile(rf"(?:{_ATOM}|[A-Za-z0-9_.]+)(?:\s*→\s*(?:{_ATOM}|[A-Za-z0-9_.…]+))+|{_ATOM}")
 _CODE_CHAIN = re.compile(r"<code>[^<]*</code>(?:\s*(?:→|&rarr;)\s*<code>[^<]*</code>)+")
 _SKIP_OPEN = re.compile(r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\barithmatex\b")
@@ -34,7 +36,7 @@ def isolate_ltr_runs(html: str) -> str:
     """
     html = _CODE_CHAIN.sub(lambda m: f'<span dir="ltr">{m[0]}</span>', html)
     out: list[str] = []
-    skip: str | None = None     # the element whose text is left alone
+    skip: str | None = None  # the element whose text is left alone
     depth = 0
     for part in re.split(r"(<[^>]+>)", html):
         if part.startswith("<"):

@@ -20,9 +20,15 @@ from mkdocs.structure.pages import Page
 from book.notebooks import english_url, is_notebook, notebook_chapters
 
 __all__ = [
-    "EDITIONS", "SharedNotebook", "alternates", "book_alternates", "building_another_edition", "language",
+    "EDITIONS",
+    "SharedNotebook",
+    "alternates",
+    "book_alternates",
+    "building_another_edition",
+    "language",
     "quiet_instant_switcher_warning",
-    "set_alternates", "share_english_notebooks",
+    "set_alternates",
+    "share_english_notebooks",
 ]
 
 #: (language code, the name the switcher shows), default edition first.
@@ -87,8 +93,14 @@ class SharedNotebook(File):
     """
 
     def __init__(self, file: File) -> None:
-        super().__init__(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls,
-                         dest_uri=file.dest_uri, inclusion=file.inclusion)
+        super().__init__(
+            file.src_uri,
+            file.src_dir,
+            file.dest_dir,
+            file.use_directory_urls,
+            dest_uri=file.dest_uri,
+            inclusion=file.inclusion,
+        )
         self.shared_url = english_url(file)
 
     @cached_property
@@ -111,6 +123,7 @@ def share_english_notebooks(nav: Navigation, files: Files) -> Navigation:
     Each notebook file is replaced by a ``SharedNotebook``, so it is not executed a
     second time and links to it in the text point at the English page.
     """
+
     def swap(items: list[Any]) -> None:
         for i, item in enumerate(items):
             if isinstance(item, Section) or getattr(item, "children", None):
@@ -176,5 +189,8 @@ def book_alternates(html: str) -> str:
     """
     import re
 
-    return re.sub(r'<link rel="alternate" href="([^"]*)" hreflang="([\w-]+)">',
-                  r'<link rel="book-alternate" href="\1" hreflang="\2">', html)
+    return re.sub(
+        r'<link rel="alternate" href="([^"]*)" hreflang="([\w-]+)">',
+        r'<link rel="book-alternate" href="\1" hreflang="\2">',
+        html,
+    )

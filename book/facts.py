@@ -292,9 +292,7 @@ def render(value: Any, fmt: str | None = None, name: str = "fact") -> str:
     >>> render(0.12345, ".3f")
     '0.123'
     """
-    is_shape = isinstance(value, (tuple, list)) and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    )
+    is_shape = isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     if fmt is None:
         if isinstance(value, bool):
             return str(value)
@@ -350,7 +348,8 @@ def substitute(markdown: str, where: str = "page") -> str:
     left = [m for m in re.finditer(r"(\\?)\{\{[^{}\n]*\}\}", markdown) if not m[1] and not FACT_RE.fullmatch(m[0])]
     if left:
         raise FactError(
-            f"{where}: not a fact: {left[0][0]!r} (write {{{{ module.key }}}} or {{{{ module.key | fmt }}}})")
+            f"{where}: not a fact: {left[0][0]!r} (write {{{{ module.key }}}} or {{{{ module.key | fmt }}}})"
+        )
     return out
 
 

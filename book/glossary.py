@@ -20,8 +20,8 @@ from dataclasses import dataclass
 class Term:
     english: str
     hebrew: str
-    pytorch: str = ""          # a name in torch, or "name(argument=…)"; "" if none
-    chapter: str = ""          # the chapter that explains it best (docs path)
+    pytorch: str = ""  # a name in torch, or "name(argument=…)"; "" if none
+    chapter: str = ""  # the chapter that explains it best (docs path)
 
 
 TERMS: tuple[Term, ...] = (
@@ -39,15 +39,30 @@ TERMS: tuple[Term, ...] = (
     Term("exploding gradients", "גרדיאנטים מתפוצצים (exploding gradients)", "", "chapters/a3-gradient-clipping.md"),
     Term("feature map", "מפת מאפיינים (feature map)", "", "chapters/b3-cnn-shapes.md"),
     Term("gradient", "גרדיאנט", "torch.Tensor.grad", "chapters/a1-sign-backprop.md"),
-    Term("clipping by norm (gradient)", "gradient clipping לפי נורמה", "torch.nn.utils.clip_grad_norm_", "chapters/a3-gradient-clipping.md"),
-    Term("clipping by value (gradient)", "gradient clipping לפי ערך", "torch.nn.utils.clip_grad_value_", "chapters/a3-gradient-clipping.md"),
+    Term(
+        "clipping by norm (gradient)",
+        "gradient clipping לפי נורמה",
+        "torch.nn.utils.clip_grad_norm_",
+        "chapters/a3-gradient-clipping.md",
+    ),
+    Term(
+        "clipping by value (gradient)",
+        "gradient clipping לפי ערך",
+        "torch.nn.utils.clip_grad_value_",
+        "chapters/a3-gradient-clipping.md",
+    ),
     Term("grid search", "חיפוש רשת (grid search)", "", "chapters/a4-hyperparameters.md"),
     Term("hidden state", "מצב חבוי (hidden state)", "torch.nn.RNNCell", "chapters/a2-rnncell-parameters.md"),
     Term("hyper-parameter", "היפר־פרמטר", "", "chapters/a4-hyperparameters.md"),
     Term("inductive bias", "הטיה אינדוקטיבית (inductive bias)", "", "chapters/d-cnn-characteristics.md"),
     Term("invariance", "אינווריאנטיות (invariance)", "", "chapters/d-cnn-characteristics.md"),
     Term("kernel (filter)", "kernel (מסנן)", "torch.nn.Conv2d(kernel_size=…)", "chapters/b3-cnn-shapes.md"),
-    Term("Kullback–Leibler divergence (KL)", "KL divergence (דיברגנץ KL)", "torch.nn.functional.kl_div", "chapters/b1-kl-asymmetry.md"),
+    Term(
+        "Kullback–Leibler divergence (KL)",
+        "KL divergence (דיברגנץ KL)",
+        "torch.nn.functional.kl_div",
+        "chapters/b1-kl-asymmetry.md",
+    ),
     Term("learning rate", "קצב למידה (learning rate)", "torch.optim.SGD", "chapters/b2-bad-results.md"),
     Term("Lipschitz constant", "קבוע ליפשיץ", "", "chapters/c-lipschitz-rnn.md"),
     Term("loss (function)", "פונקציית הפסד (loss)", "torch.nn.MSELoss", "chapters/b2-bad-results.md"),
@@ -57,11 +72,18 @@ TERMS: tuple[Term, ...] = (
     Term("pooling", "pooling (איגום)", "torch.nn.MaxPool2d", "chapters/d-cnn-characteristics.md"),
     Term("random search", "חיפוש אקראי (random search)", "", "chapters/a4-hyperparameters.md"),
     Term("receptive field", "שדה קליטה (receptive field)", "", "chapters/d-cnn-characteristics.md"),
-    Term("recurrent neural network (RNN)", "רשת נוירונים רקורנטית (RNN)", "torch.nn.RNN", "chapters/c-lipschitz-rnn.md"),
+    Term(
+        "recurrent neural network (RNN)", "רשת נוירונים רקורנטית (RNN)", "torch.nn.RNN", "chapters/c-lipschitz-rnn.md"
+    ),
     Term("regularisation", "רגולריזציה", "", "chapters/b2-bad-results.md"),
     Term("residual connection", "חיבור שארית (residual connection)", "", "chapters/b2-bad-results.md"),
     Term("sign (function)", "פונקציית הסימן (sign)", "torch.sign", "chapters/a1-sign-backprop.md"),
-    Term("straight-through estimator", "straight-through estimator (STE)", "torch.Tensor.detach", "chapters/a1-sign-backprop.md"),
+    Term(
+        "straight-through estimator",
+        "straight-through estimator (STE)",
+        "torch.Tensor.detach",
+        "chapters/a1-sign-backprop.md",
+    ),
     Term("stride", "צעד (stride)", "torch.nn.Conv2d(stride=…)", "chapters/b3-cnn-shapes.md"),
     Term("tensor", "טנזור", "torch.Tensor", "chapters/b3-cnn-shapes.md"),
     Term("test set", "קבוצת מבחן (test set)", "", "chapters/b2-bad-results.md"),
@@ -122,5 +144,9 @@ def table(lang: str) -> str:
 
 def facts() -> dict[str, object]:
     """``{{ glossary.table_en | raw }}``, ``{{ glossary.table_he | raw }}``, ``{{ glossary.terms }}``."""
-    return {"table_en": table("en"), "table_he": table("he"), "terms": len(TERMS),
-            "with_pytorch": sum(1 for t in TERMS if t.pytorch)}
+    return {
+        "table_en": table("en"),
+        "table_he": table("he"),
+        "terms": len(TERMS),
+        "with_pytorch": sum(1 for t in TERMS if t.pytorch),
+    }

@@ -96,9 +96,12 @@ def stamp(hebrew: Path) -> str:
     front = FRONT.match(text)
     if front:
         body = front["body"]
-        body = HASH_LINE.sub(f"english_sha256: {digest}", body) if HASH_LINE.search(body) else \
-            body + f"\nenglish_sha256: {digest}"
-        text = f"---\n{body}\n---\n" + text[front.end():]
+        body = (
+            HASH_LINE.sub(f"english_sha256: {digest}", body)
+            if HASH_LINE.search(body)
+            else body + f"\nenglish_sha256: {digest}"
+        )
+        text = f"---\n{body}\n---\n" + text[front.end() :]
     else:
         text = f"---\nenglish_sha256: {digest}\n---\n" + text
     hebrew.write_text(text, encoding="utf-8")
@@ -197,8 +200,11 @@ def differences(english: Path) -> list[str]:
         if en[key] != he[key]:
             only_en = [x for x in en[key] if x not in he[key]]
             only_he = [x for x in he[key] if x not in en[key]]
-            detail = f"only in English: {only_en}; only in Hebrew: {only_he}" if only_en or only_he else \
-                f"same items, another order: English {en[key]} / Hebrew {he[key]}"
+            detail = (
+                f"only in English: {only_en}; only in Hebrew: {only_he}"
+                if only_en or only_he
+                else f"same items, another order: English {en[key]} / Hebrew {he[key]}"
+            )
             out.append(f"{_shown(hebrew)}: {key} differ — {detail}")
     if hebrew.is_file() and not recorded_hash(hebrew):
         out.append(f"{_shown(hebrew)}: no english_sha256 in its front matter (python -m book.i18n stamp)")
@@ -228,13 +234,18 @@ def main(argv: list[str]) -> int:
         for page in paths:  # either page of a pair: the Hebrew one is stamped
             hebrew = page if page.name.endswith(HE) else hebrew_of(page)
             if not hebrew.is_file() or not english_of(hebrew).is_file():
-                print(f"book.i18n stamp: {page} is not a page of the book with a Hebrew twin "
-                      f"(expected {hebrew.name} beside {english_of(hebrew).name})", file=sys.stderr)
+                print(
+                    f"book.i18n stamp: {page} is not a page of the book with a Hebrew twin "
+                    f"(expected {hebrew.name} beside {english_of(hebrew).name})",
+                    file=sys.stderr,
+                )
                 return 2
             print(f"{stamp(hebrew)[:12]}  {hebrew.relative_to(ROOT)}")
         return 0
     if command == "check":
-        problems = [d for p in (paths or english_pages()) for d in differences(english_of(p) if p.name.endswith(HE) else p)]
+        problems = [
+            d for p in (paths or english_pages()) for d in differences(english_of(p) if p.name.endswith(HE) else p)
+        ]
         print("\n".join(problems) or "in sync")
         return 1 if problems else 0
     for page in paths:

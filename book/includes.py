@@ -67,7 +67,7 @@ def section(text: str, name: str, where: str = "page") -> str:
     end = re.search(rf"^.*--8<-- \[end:{re.escape(name)}\].*$", text, re.M)
     if not start or not end or end.start() < start.end():
         raise IncludeError(f"--8<-- names a missing section: {where}:{name}")
-    return text[start.end():end.start()]
+    return text[start.end() : end.start()]
 
 
 def expand_markdown_includes(markdown: str, depth: int = 0, root: Path = ROOT) -> str:

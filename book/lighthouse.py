@@ -45,8 +45,12 @@ def lighthouse_bin() -> Path | str:
     if not shutil.which("npm"):
         return "npm not found"
     NODE_DIR.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
-                          cwd=NODE_DIR, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["npm", "install", "--silent", "--no-audit", "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+    )
     return exe if exe.exists() else f"npm install lighthouse@{LIGHTHOUSE_VERSION} failed: {proc.stderr[-300:]}"
 
 
@@ -56,7 +60,8 @@ def _row(path: str, preset: str, data: dict) -> dict:
     search = sum(i.get("transferSize", 0) for i in items if "/search/" in i.get("url", ""))
     dom = (audits.get("dom-size-insight") or audits.get("dom-size") or {}).get("numericValue")
     return {
-        "page": "/" + path, "preset": preset,
+        "page": "/" + path,
+        "preset": preset,
         "performance": round(100 * cats["performance"]["score"]),
         "accessibility": round(100 * cats["accessibility"]["score"]),
         "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
@@ -71,8 +76,15 @@ def _row(path: str, preset: str, data: dict) -> dict:
 def run_page(exe: Path, url: str, path: str, preset: str = "mobile") -> dict:
     """One Lighthouse run: the row of numbers for the page, or ``{"error": …}``."""
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        cmd = [str(exe), url, "--quiet", "--only-categories=performance,accessibility",
-               f"--chrome-flags={' '.join(FLAGS)}", "--output=json", f"--output-path={report.name}"]
+        cmd = [
+            str(exe),
+            url,
+            "--quiet",
+            "--only-categories=performance,accessibility",
+            f"--chrome-flags={' '.join(FLAGS)}",
+            "--output=json",
+            f"--output-path={report.name}",
+        ]
         if preset == "desktop":
             cmd.append("--preset=desktop")
         proc = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True)
@@ -82,8 +94,9 @@ def run_page(exe: Path, url: str, path: str, preset: str = "mobile") -> dict:
             return {"page": "/" + path, "preset": preset, "error": f"{err!r} {proc.stderr[-300:]}"}
 
 
-def run(site: Path, pages: list[str] | None = None, presets: tuple[str, ...] = ("mobile",),
-        progress: bool = False) -> dict:
+def run(
+    site: Path, pages: list[str] | None = None, presets: tuple[str, ...] = ("mobile",), progress: bool = False
+) -> dict:
     """Lighthouse on ``pages`` (default: every page of both editions) of the built ``site``."""
     exe = lighthouse_bin()
     if not isinstance(exe, Path):
@@ -97,16 +110,23 @@ def run(site: Path, pages: list[str] | None = None, presets: tuple[str, ...] = (
                 rows.append(row)
                 if progress:
                     print(f"  [{i + 1}/{len(pages)}] {preset:7} {_line(row)}", flush=True)
-    return {"version": LIGHTHOUSE_VERSION, "served": "127.0.0.1, gzip", "targets": TARGETS, "scores": rows,
-            "summary": summary(rows)}
+    return {
+        "version": LIGHTHOUSE_VERSION,
+        "served": "127.0.0.1, gzip",
+        "targets": TARGETS,
+        "scores": rows,
+        "summary": summary(rows),
+    }
 
 
 def _line(row: dict) -> str:
     if "error" in row:
         return f"{row['page']}: error {row['error'][:120]}"
-    return (f"{row['page']}: performance {row['performance']}, accessibility {row['accessibility']}, "
-            f"TBT {row['tbt_ms']} ms, LCP {row['lcp_ms']} ms, {row['bytes'] / 1024:.0f} KiB "
-            f"(search index {row['search_index_bytes'] / 1024:.0f} KiB), {row['dom_elements']} DOM elements")
+    return (
+        f"{row['page']}: performance {row['performance']}, accessibility {row['accessibility']}, "
+        f"TBT {row['tbt_ms']} ms, LCP {row['lcp_ms']} ms, {row['bytes'] / 1024:.0f} KiB "
+        f"(search index {row['search_index_bytes'] / 1024:.0f} KiB), {row['dom_elements']} DOM elements"
+    )
 
 
 def summary(rows: list[dict]) -> dict:
@@ -125,8 +145,14 @@ def summary(rows: list[dict]) -> dict:
         if not ok:
             continue
         one: dict = {"pages": len(ok), "errors": sum(1 for r in rows if r["preset"] == preset and "error" in r)}
-        for key, worst in (("performance", min), ("accessibility", min), ("tbt_ms", max), ("lcp_ms", max),
-                           ("bytes", max), ("search_index_bytes", max)):
+        for key, worst in (
+            ("performance", min),
+            ("accessibility", min),
+            ("tbt_ms", max),
+            ("lcp_ms", max),
+            ("bytes", max),
+            ("search_index_bytes", max),
+        ):
             values = [r[key] for r in ok]
             one[key] = {"worst": worst(values), "median": statistics.median(values)}
         one["worst_page"] = min(ok, key=lambda r: (r["performance"], -r["tbt_ms"]))["page"]
@@ -140,17 +166,24 @@ def table(record: dict) -> str:
         return "Lighthouse has not been run yet (`make bench`)."
     if "error" in record:
         return f"Lighthouse could not run: {record['error']}"
-    rows = ["| page | settings | performance | accessibility | TBT (ms) | LCP (ms) | KiB on first load "
-            "| of which search index |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| page | settings | performance | accessibility | TBT (ms) | LCP (ms) | KiB on first load "
+        "| of which search index |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for s in record.get("scores", []):
         if "error" in s:
             rows.append(f"| `{s['page']}` | {s['preset']} | error | | | | | |")
         elif "tbt_ms" in s:
-            rows.append(f"| `{s['page']}` | {s['preset']} | {s['performance']} | {s['accessibility']} | {s['tbt_ms']} "
-                        f"| {s['lcp_ms']} | {s['bytes'] / 1024:.0f} | {s['search_index_bytes'] / 1024:.0f} |")
-        else:   # a record from before per-page numbers were kept
-            rows.append(f"| `{s['page']}` | {s['preset']} | {s.get('performance', '—')} | "
-                        f"{s.get('accessibility', '—')} | — | — | — | — |")
+            rows.append(
+                f"| `{s['page']}` | {s['preset']} | {s['performance']} | {s['accessibility']} | {s['tbt_ms']} "
+                f"| {s['lcp_ms']} | {s['bytes'] / 1024:.0f} | {s['search_index_bytes'] / 1024:.0f} |"
+            )
+        else:  # a record from before per-page numbers were kept
+            rows.append(
+                f"| `{s['page']}` | {s['preset']} | {s.get('performance', '—')} | "
+                f"{s.get('accessibility', '—')} | — | — | — | — |"
+            )
     return "\n".join(rows)
 
 
@@ -161,8 +194,11 @@ def summary_table(record: dict) -> str:
     summ = record.get("summary") or summary([s for s in record.get("scores", []) if "tbt_ms" in s])
     if not summ:
         return "No page has per-page Lighthouse numbers yet (`make bench`)."
-    rows = ["| settings | pages | | performance | accessibility | TBT (ms) | LCP (ms) | KiB on first load "
-            "| of which search index |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| settings | pages | | performance | accessibility | TBT (ms) | LCP (ms) | KiB on first load "
+        "| of which search index |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for preset, s in summ.items():
         for which in ("worst", "median"):
             cells = [f"{s[k][which]:.0f}" for k in ("performance", "accessibility", "tbt_ms", "lcp_ms")]

@@ -57,8 +57,13 @@ class KatexRenderer:
     ``render([(tex, display), ...])`` returns one HTML string per formula, in order.
     """
 
-    def __init__(self, katex_dir: Path = KATEX_DIR, cache_path: Path | None = CACHE,
-                 options: dict[str, object] | None = None, node: str | None = None) -> None:
+    def __init__(
+        self,
+        katex_dir: Path = KATEX_DIR,
+        cache_path: Path | None = CACHE,
+        options: dict[str, object] | None = None,
+        node: str | None = None,
+    ) -> None:
         self.katex_js = Path(katex_dir) / "katex.min.js"
         if not self.katex_js.is_file():
             raise MathError(f"KaTeX is not vendored: {self.katex_js} is missing (run tools/vendor-katex.sh)")
@@ -74,7 +79,7 @@ class KatexRenderer:
             try:
                 self._cache = json.loads(self.cache_path.read_text(encoding="utf-8"))
             except ValueError:
-                self._cache = {}   # a damaged cache is rebuilt, never trusted
+                self._cache = {}  # a damaged cache is rebuilt, never trusted
 
     def key(self, tex: str, display: bool) -> str:
         """The cache key: a hash of the KaTeX version, the formula, the display mode and the options."""
@@ -120,8 +125,14 @@ class KatexRenderer:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         try:
-            proc = subprocess.Popen([self.node, str(WORKER), str(self.katex_js)], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
+            proc = subprocess.Popen(
+                [self.node, str(WORKER), str(self.katex_js)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+            )
         except OSError as err:
             raise MathError(f"cannot start node to typeset math ({self.node}): {err}") from err
         hello = proc.stdout.readline()
@@ -234,7 +245,7 @@ def split_math(text: str, dollars: bool) -> list[str | tuple[str, bool]]:
                     continue
                 if i > plain:
                     out.append(text[plain:i])
-                out.append((htmllib.unescape(text[i + len(left):end]).strip(), display))
+                out.append((htmllib.unescape(text[i + len(left) : end]).strip(), display))
                 i = plain = end + len(right)
                 break
         else:
@@ -248,7 +259,7 @@ def _strip_delimiters(tex: str, display: bool) -> str:
     tex = tex.strip()
     left, right = ("\\[", "\\]") if display else ("\\(", "\\)")
     if tex.startswith(left) and tex.endswith(right):
-        tex = tex[len(left):-len(right)]
+        tex = tex[len(left) : -len(right)]
     return tex.strip()
 
 
@@ -266,11 +277,11 @@ def render_math(html: str, page: str = "?", renderer: KatexRenderer | None = Non
     if "\\(" not in html and "\\[" not in html and "jp-RenderedMarkdown" not in html:
         return html
     parts = _TAG.split(html)
-    out: list[str | int] = []          # text, or the index of a formula
+    out: list[str | int] = []  # text, or the index of a formula
     formulas: list[tuple[str, bool]] = []
-    skip: tuple[str, int] | None = None      # (element, depth) whose content is left alone
+    skip: tuple[str, int] | None = None  # (element, depth) whose content is left alone
     math: tuple[str, int, bool, list[str]] | None = None  # an arithmatex element being read
-    cell_depth = 0                          # > 0 inside a notebook's Markdown cell (div depth)
+    cell_depth = 0  # > 0 inside a notebook's Markdown cell (div depth)
     for index, part in enumerate(parts):
         if not part:
             continue

@@ -9,6 +9,7 @@
 - ``book.exam_mode``: a chapter's answers wrapped for exam mode;
 - ``book.bidi``: left-to-right runs isolated in Hebrew pages;
 - ``book.verified``: every page ends with when its code was last verified;
+- ``book.offline``: the offline build's vendored iframe-worker shim;
 - ``book.page_weight``: figures carry their width and height;
 - ``book.math_render``: every formula typeset by KaTeX at build time (no math JavaScript in pages);
 - ``book.search_index``: each edition's search index, written from the built site.
@@ -40,17 +41,13 @@ from book import facts  # noqa: E402
 
 # mkdocs runs this file again for every build (`mkdocs serve`), but Python keeps the
 # modules it imports: those whose source changed are reloaded, so an edit shows.
-for _name in ("book.verified", "book.includes", "book.exam_mode", "book.bidi", "book.notebooks", "book.edition",
-              "book.search_index", "book.math_render", "book.page_weight"):
+for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
     facts.fresh_import(_name)
 
-from book import bidi, edition, exam_mode, math_render, notebooks, page_weight, search_index  # noqa: E402
+from book import bidi, edition, exam_mode, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
 from book.verified import stamp  # noqa: E402
-
-#: Material's offline plugin adds this shim from unpkg.com; the book serves its vendored copy.
-IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
 
 #: HTML -> HTML functions applied to every finished page, in order, after the book's own.
 POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
@@ -71,8 +68,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
     notebooks.snippet_aware_cache()
     notebooks.ipc_kernels()
-    config["extra"]["polyfills"] = [IFRAME_WORKER if "iframe-worker" in p else p
-                                    for p in config["extra"].get("polyfills") or []]
+    offline.vendored_polyfills(config["extra"])
     snippets_from_root(config["mdx_configs"].setdefault("pymdownx.snippets", {}))
     return config
 
@@ -105,8 +101,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files, *
     return notebooks.download_links(page) + html if notebooks.is_notebook(page.file) else html
 
 
-def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation,
-                    **kwargs: Any) -> dict[str, Any]:
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
+) -> dict[str, Any]:
     edition.set_alternates(page, config)
     return context
 

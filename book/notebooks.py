@@ -25,8 +25,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 __all__ = [
-    "download_links", "english_url", "fix_notebook_toc", "ipc_kernels", "is_notebook", "is_notebook_html",
-    "notebook_chapters", "share_notebook_cache", "snippet_aware_cache", "strip_notebook_loaders", "wrap_notebook_files",
+    "download_links",
+    "english_url",
+    "fix_notebook_toc",
+    "ipc_kernels",
+    "is_notebook",
+    "is_notebook_html",
+    "notebook_chapters",
+    "share_notebook_cache",
+    "snippet_aware_cache",
+    "strip_notebook_loaders",
+    "wrap_notebook_files",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +46,11 @@ _NB_LOADERS = [
     re.compile(r"<!-- Load mathjax -->\s*<script src=\"[^\"]*\">\s*</script>", re.S),
     re.compile(r"<!-- MathJax configuration -->.*?<!-- End of mathjax configuration -->", re.S),
     re.compile(r"<script type=\"text/x-mathjax-config\">.*?</script>", re.S),
-    re.compile(r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{"
-               r"\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?</script>", re.S),
+    re.compile(
+        r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{"
+        r"\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?</script>",
+        re.S,
+    ),
 ]
 
 
@@ -189,15 +201,28 @@ def ipc_kernels() -> Path:
         atexit.register(shutil.rmtree, folder, True)
         _KERNELS.append(folder)
     folder = _KERNELS[0]
-    paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
-             if p and not Path(p).name.startswith(_KERNELS_PREFIX)]  # not a parent process's folder
+    paths = [
+        p
+        for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+        if p and not Path(p).name.startswith(_KERNELS_PREFIX)
+    ]  # not a parent process's folder
     os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(folder), *paths])
     return folder
 
 
 #: The options of mkdocs-jupyter that ``convert.nb2html`` takes, by the same names.
-_NB2HTML_OPTIONS = ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-                    "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url")
+_NB2HTML_OPTIONS = (
+    "kernel_name",
+    "theme",
+    "allow_errors",
+    "show_input",
+    "no_input",
+    "no_prompt",
+    "remove_tag_config",
+    "highlight_extra_classes",
+    "include_requirejs",
+    "custom_mathjax_url",
+)
 
 
 def _convert(nb_path: str, options: dict[str, Any], toc_depth: int) -> tuple[str, dict[str, Any], float]:

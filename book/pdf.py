@@ -38,11 +38,13 @@ def print_page(browser, url: str) -> bytes:
     context = browser.new_context()
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
-    page.wait_for_function("() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0",
-                           timeout=15_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=15_000
+    )
     broken = page.evaluate(
         "() => [...document.querySelectorAll('article img')]"
-        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
     if broken:
         raise RuntimeError(f"{url}: images not loaded before printing: {broken}")
     page.emulate_media(media="print")
@@ -52,8 +54,13 @@ def print_page(browser, url: str) -> bytes:
     return pdf
 
 
-def make_pdfs(site: Path, out: Path, chromium: str = CHROMIUM,
-              progress: Callable[[str], None] | None = _print_progress, browser=None) -> dict[str, Path]:
+def make_pdfs(
+    site: Path,
+    out: Path,
+    chromium: str = CHROMIUM,
+    progress: Callable[[str], None] | None = _print_progress,
+    browser=None,
+) -> dict[str, Path]:
     """Print the three PDFs of the book from the built ``site`` into ``out``.
 
     ``progress``: called with one line per printed page (None: silent).

@@ -49,11 +49,43 @@ OLD_SEARCH_BYTES_PER_PAGE = 1_252_659 + 39_514
 
 _SKIP_TAGS = {"script", "style", "svg", "template", "noscript", "button", "textarea", "select"}
 #: Elements whose text is not searched: permalinks, notebook prompts and outputs, raw TeX.
-_SKIP_CLASSES = {"headerlink", "anchor-link", "jp-InputPrompt", "jp-OutputPrompt", "jp-OutputArea", "arithmatex",
-                 "md-source-file", "nb-download"}
+_SKIP_CLASSES = {
+    "headerlink",
+    "anchor-link",
+    "jp-InputPrompt",
+    "jp-OutputPrompt",
+    "jp-OutputArea",
+    "arithmatex",
+    "md-source-file",
+    "nb-download",
+}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "pre", "dt", "dd",
-          "blockquote", "figcaption", "table", "ul", "ol", "section", "summary", "details", "br"}
+_BLOCK = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+    "tr",
+    "pre",
+    "dt",
+    "dd",
+    "blockquote",
+    "figcaption",
+    "table",
+    "ul",
+    "ol",
+    "section",
+    "summary",
+    "details",
+    "br",
+}
 
 
 class _PageText(HTMLParser):
@@ -209,7 +241,9 @@ def build(site_dir: Path | str, docs_dir: Path | str, use_directory_urls: bool =
         data = json.dumps({"lang": lang, "pages": pages}, ensure_ascii=False, separators=(",", ":"))
         (out / f"index.{lang}.js").write_text(
             "window.__bookSearchIndex = window.__bookSearchIndex || {};\n"
-            f"window.__bookSearchIndex[{json.dumps(lang)}] = {data};\n", encoding="utf-8")
+            f"window.__bookSearchIndex[{json.dumps(lang)}] = {data};\n",
+            encoding="utf-8",
+        )
     return {lang: len(pages) for lang, pages in editions.items()}
 
 
@@ -235,8 +269,15 @@ def page_load_savings(site_dir: Path | str) -> list[dict]:
                 now += target.stat().st_size if target.exists() else 0
         index = site_dir / OUT_DIR / f"index.{lang}.js"
         on_open = (index.stat().st_size if index.exists() else 0) + (engine.stat().st_size if engine.exists() else 0)
-        rows.append({"page": "/" + _url(rel, True), "before": OLD_SEARCH_BYTES_PER_PAGE, "now": now,
-                     "saved": OLD_SEARCH_BYTES_PER_PAGE - now, "on_open": on_open})
+        rows.append(
+            {
+                "page": "/" + _url(rel, True),
+                "before": OLD_SEARCH_BYTES_PER_PAGE,
+                "now": now,
+                "saved": OLD_SEARCH_BYTES_PER_PAGE - now,
+                "on_open": on_open,
+            }
+        )
     return rows
 
 

@@ -28,9 +28,16 @@ def git_state() -> tuple[str | None, bool]:
     True
     """
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None, True
     return commit, bool(status)
@@ -45,10 +52,23 @@ def write_record(passed: int, browser: bool) -> Path | None:
         return None
     env = environment()
     RECORD.parent.mkdir(parents=True, exist_ok=True)
-    RECORD.write_text(json.dumps({
-        "commit": commit, "date": env["date"], "python": env["python"], "torch": env["torch"].split("+")[0],
-        "numpy": env["numpy"], "passed": passed, "browser": browser, "produced": env,
-    }, indent=1) + "\n", encoding="utf-8")
+    RECORD.write_text(
+        json.dumps(
+            {
+                "commit": commit,
+                "date": env["date"],
+                "python": env["python"],
+                "torch": env["torch"].split("+")[0],
+                "numpy": env["numpy"],
+                "passed": passed,
+                "browser": browser,
+                "produced": env,
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return RECORD
 
 
@@ -60,17 +80,25 @@ def stamp(lang: str = "en") -> str:
         browser = ", browser checks included" if record.get("browser") else ", without the browser checks"
         if lang == "he":
             browser = ", כולל הבדיקות בדפדפן" if record.get("browser") else ", בלי הבדיקות בדפדפן"
-            text = (f"נבדק ב־{record['date']}: <code>make test</code> עבר ({record['passed']} בדיקות{browser}) "
-                    f"עם Python {record['python']}, PyTorch {record['torch']} ו־NumPy {record['numpy']}, "
-                    f"ב־commit <code>{html.escape(commit[:10])}</code>.")
+            text = (
+                f"נבדק ב־{record['date']}: <code>make test</code> עבר ({record['passed']} בדיקות{browser}) "
+                f"עם Python {record['python']}, PyTorch {record['torch']} ו־NumPy {record['numpy']}, "
+                f"ב־commit <code>{html.escape(commit[:10])}</code>."
+            )
             return f'<p class="book-verified">{text}</p>'
-        text = (f"Verified on {record['date']}: <code>make test</code> passed ({record['passed']} tests{browser}) "
-                f"with Python {record['python']}, PyTorch {record['torch']} and NumPy {record['numpy']}, "
-                f"at commit <code>{html.escape(commit[:10])}</code>.")
+        text = (
+            f"Verified on {record['date']}: <code>make test</code> passed ({record['passed']} tests{browser}) "
+            f"with Python {record['python']}, PyTorch {record['torch']} and NumPy {record['numpy']}, "
+            f"at commit <code>{html.escape(commit[:10])}</code>."
+        )
     elif lang == "he":
-        text = ("הקוד של הבנייה הזו עדיין לא נבדק: הריצו <code>make test</code> על עותק נקי של המאגר, "
-                "בנו שוב, והשורה הזו תאמר מתי ועם אילו גרסאות הבדיקות עברו.")
+        text = (
+            "הקוד של הבנייה הזו עדיין לא נבדק: הריצו <code>make test</code> על עותק נקי של המאגר, "
+            "בנו שוב, והשורה הזו תאמר מתי ועם אילו גרסאות הבדיקות עברו."
+        )
     else:
-        text = ("This build's code has not been verified yet: run <code>make test</code> on a clean checkout, "
-                "then build again, and this line will say when and with which versions it passed.")
+        text = (
+            "This build's code has not been verified yet: run <code>make test</code> on a clean checkout, "
+            "then build again, and this line will say when and with which versions it passed."
+        )
     return f'<p class="book-verified">{text}</p>'

@@ -55,6 +55,8 @@ def autograd_derivative(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Ten
     x = _check_tensor(x).detach().clone().requires_grad_(True)
     fn(x).sum().backward()
     return x.grad
+
+
 # --8<-- [end:zero_gradient]
 
 
@@ -71,11 +73,11 @@ class SignSTE(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
         (x,) = ctx.saved_tensors
-        if ctx.surrogate == "identity":          # d/dx x = 1
+        if ctx.surrogate == "identity":  # d/dx x = 1
             grad_x = grad_output
-        else:                                    # d/dx hardtanh(x) = 1 where |x| <= 1, else 0
+        else:  # d/dx hardtanh(x) = 1 where |x| <= 1, else 0
             grad_x = grad_output * (x.abs() <= 1).to(grad_output.dtype)
-        return grad_x, None                      # no gradient for the string argument
+        return grad_x, None  # no gradient for the string argument
 
 
 def sign_ste(x: torch.Tensor, surrogate: str = "identity") -> torch.Tensor:
@@ -89,6 +91,8 @@ def sign_ste(x: torch.Tensor, surrogate: str = "identity") -> torch.Tensor:
     (tensor([-1., -1.,  0.,  1.,  1.]), tensor([0., 1., 1., 1., 0.]))
     """
     return SignSTE.apply(_check_tensor(x), _check_surrogate(surrogate))
+
+
 # --8<-- [end:function]
 
 
@@ -108,6 +112,8 @@ def sign_ste_detach(x: torch.Tensor, surrogate: str = "identity") -> torch.Tenso
     x = _check_tensor(x)
     proxy = x if _check_surrogate(surrogate) == "identity" else x.clamp(-1.0, 1.0)
     return proxy + (torch.sign(x) - proxy).detach()
+
+
 # --8<-- [end:detach]
 
 
@@ -120,6 +126,8 @@ def sign_pm1(x: torch.Tensor) -> torch.Tensor:
     """
     x = _check_tensor(x)
     return torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x))
+
+
 # --8<-- [end:three_valued]
 
 
@@ -160,6 +168,8 @@ def stochastic_sign_gradients(x: float, target: float, samples: int = 200_000, s
         "ste_expected": 2.0 * (x - target),
         "ste_monte_carlo": xs.grad.mean().item(),
     }
+
+
 # --8<-- [end:bias]
 
 
@@ -189,9 +199,11 @@ class SignNet(nn.Module):
         return sign_ste(t, self.mode.removeprefix("ste-"))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.binarize(self.hidden(x))                     # (N, hidden), values in {-1, 0, 1}
+        h = self.binarize(self.hidden(x))  # (N, hidden), values in {-1, 0, 1}
         w = self.out.weight if self.mode == "tanh-reference" else self.binarize(self.out.weight)
-        return self.scale * h @ w.T                           # (N, 2)
+        return self.scale * h @ w.T  # (N, 2)
+
+
 # --8<-- [end:model]
 
 
@@ -220,19 +232,39 @@ def train_sign_net(mode: str, steps: int = 300, hidden: int = 64, lr: float = 0.
         initial_loss = nn.functional.cross_entropy(net(x_train), y_train).item()
         initial_accuracy = accuracy(net(x_test), y_test)
     with torch_threads(1):
-        history = fit(net, (x_train, y_train), nn.functional.cross_entropy, steps=steps,
-                      optimizer=torch.optim.Adam(net.parameters(), lr=lr),
-                      evaluate=(x_test, y_test), eval_every=10, seed=seed)
+        history = fit(
+            net,
+            (x_train, y_train),
+            nn.functional.cross_entropy,
+            steps=steps,
+            optimizer=torch.optim.Adam(net.parameters(), lr=lr),
+            evaluate=(x_test, y_test),
+            eval_every=10,
+            seed=seed,
+        )
     moved = max((p.detach() - b).abs().max().item() for p, b in zip(net.parameters(), before))
-    return {**history.as_dict(), "initial_train_loss": initial_loss, "initial_accuracy": initial_accuracy,
-            "max_parameter_change": moved}
+    return {
+        **history.as_dict(),
+        "initial_train_loss": initial_loss,
+        "initial_accuracy": initial_accuracy,
+        "max_parameter_change": moved,
+    }
 
 
 def experiment_moons(steps: int = 300) -> dict:
     """The chapter's experiment: the same sign network trained with and without STE."""
     x_train, _, x_test, _ = moons()
-    return {"steps": steps, "hidden": 64, "lr": 0.01, "n_train": len(x_train), "n_test": len(x_test), "torch_threads": 1,
-            "runs": {mode: train_sign_net(mode, steps) for mode in MODES}}
+    return {
+        "steps": steps,
+        "hidden": 64,
+        "lr": 0.01,
+        "n_train": len(x_train),
+        "n_test": len(x_test),
+        "torch_threads": 1,
+        "runs": {mode: train_sign_net(mode, steps) for mode in MODES},
+    }
+
+
 # --8<-- [end:experiment]
 
 
@@ -253,7 +285,9 @@ def figure_loss_curves():
         run = data["runs"][mode]
         style = styles.get(mode, dict(color=colour))
         steps = [0, *run["step"]]
-        ax_loss.plot(steps, [run["initial_train_loss"], *run["train_loss"]], label=_LABELS[mode], linewidth=1.8, **style)
+        ax_loss.plot(
+            steps, [run["initial_train_loss"], *run["train_loss"]], label=_LABELS[mode], linewidth=1.8, **style
+        )
         ax_acc.plot(steps, [run["initial_accuracy"], *run["eval_accuracy"]], linewidth=1.8, **style)
     ax_loss.set_xlabel("optimiser step")
     ax_loss.set_ylabel("training loss (cross-entropy)")
@@ -281,8 +315,14 @@ def figure_surrogates():
     ax_f.legend(fontsize=8, frameon=False, loc="upper left")
     curves = {
         "autograd through torch.sign": (torch.sign, dict(color=PALETTE[0], linewidth=2.5)),
-        "STE, identity surrogate": (lambda t: sign_ste(t, "identity"), dict(color=PALETTE[1], linestyle="--", linewidth=2)),
-        "STE, hard-tanh surrogate": (lambda t: sign_ste(t, "hardtanh"), dict(color=PALETTE[2], linestyle=":", linewidth=2)),
+        "STE, identity surrogate": (
+            lambda t: sign_ste(t, "identity"),
+            dict(color=PALETTE[1], linestyle="--", linewidth=2),
+        ),
+        "STE, hard-tanh surrogate": (
+            lambda t: sign_ste(t, "hardtanh"),
+            dict(color=PALETTE[2], linestyle=":", linewidth=2),
+        ),
     }
     for label, (fn, style) in curves.items():
         d = autograd_derivative(fn, x)

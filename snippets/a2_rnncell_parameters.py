@@ -39,6 +39,8 @@ def parameter_table(module: nn.Module) -> list[tuple[str, tuple[int, ...], int]]
     ('bias_hh', (256,), 256)
     """
     return [(name, tuple(p.shape), p.numel()) for name, p in module.named_parameters()]
+
+
 # --8<-- [end:list]
 
 
@@ -63,6 +65,8 @@ def recurrent_cell_param_count(input_size: int, hidden_size: int, gates: int = 1
     h = positive_int("hidden_size", hidden_size)
     g = positive_int("gates", gates)
     return g * (h * i + h * h + (2 * h if bias else 0))
+
+
 # --8<-- [end:formula]
 
 
@@ -79,6 +83,8 @@ def rnncell_step_by_hand(cell: nn.RNNCell, x: torch.Tensor, h: torch.Tensor) -> 
     True
     """
     return torch.tanh(x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh)
+
+
 # --8<-- [end:by_hand]
 
 
@@ -115,6 +121,8 @@ def bias_gradients(cell: nn.RNNCell, x: torch.Tensor, h: torch.Tensor) -> tuple[
     cell.zero_grad()
     cell(x, h).sum().backward()
     return cell.bias_ih.grad.clone(), cell.bias_hh.grad.clone()
+
+
 # --8<-- [end:redundant]
 
 
@@ -138,6 +146,8 @@ def gru_merge_changes_output(seed: int = 0) -> float:
         merged.bias_ih[n] += merged.bias_hh[n]
         merged.bias_hh[n] = 0
     return (merged(x, h) - gru(x, h)).abs().max().item()
+
+
 # --8<-- [end:gru]
 
 
@@ -194,6 +204,8 @@ def redundant_bias_numbers(cell: nn.RNNCellBase) -> int:
     [256, 512, 1024]
     """
     return len(foldable_bias_blocks(cell)) * cell.hidden_size
+
+
 # --8<-- [end:foldable]
 
 
@@ -205,6 +217,8 @@ def init_bound(hidden_size: int) -> float:
     0.0625
     """
     return 1.0 / math.sqrt(positive_int("hidden_size", hidden_size))
+
+
 # --8<-- [end:init]
 
 
@@ -223,8 +237,16 @@ def figure_init_histogram(seed: int = 0):
         "bias_ih and bias_hh (2 × 256)": torch.cat([cell.bias_ih, cell.bias_hh]),
     }
     for colour, (label, values) in zip(PALETTE, groups.items()):
-        ax.hist(values.detach().flatten().numpy(), bins=16, range=(-bound, bound), density=True,
-                histtype="step", linewidth=1.8, color=colour, label=label)
+        ax.hist(
+            values.detach().flatten().numpy(),
+            bins=16,
+            range=(-bound, bound),
+            density=True,
+            histtype="step",
+            linewidth=1.8,
+            color=colour,
+            label=label,
+        )
     ax.axhline(1 / (2 * bound), color="#555555", linestyle="--", linewidth=1, label="density of U(-b, b)")
     ax.set_xlabel(f"initial value;  b = 1/sqrt({HIDDEN_SIZE}) = {bound}")
     ax.set_ylabel("density")

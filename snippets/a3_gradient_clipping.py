@@ -59,17 +59,21 @@ def clip_both_ways(gradient: torch.Tensor, threshold: float) -> dict[str, object
     gradient, c = _vector(gradient), _threshold(threshold)
     p = nn.Parameter(torch.zeros_like(gradient))
     p.grad = gradient.clone()
-    nn.utils.clip_grad_norm_([p], max_norm=c)          # g * c / ||g||  if ||g|| > c
+    nn.utils.clip_grad_norm_([p], max_norm=c)  # g * c / ||g||  if ||g|| > c
     by_norm = p.grad.clone()
     p.grad = gradient.clone()
-    nn.utils.clip_grad_value_([p], clip_value=c)       # each entry clamped to [-c, c]
+    nn.utils.clip_grad_value_([p], clip_value=c)  # each entry clamped to [-c, c]
     by_value = p.grad.clone()
     return {
-        "by_norm": by_norm, "by_value": by_value,
-        "norm_by_norm": by_norm.norm().item(), "norm_by_value": by_value.norm().item(),
+        "by_norm": by_norm,
+        "by_value": by_value,
+        "norm_by_norm": by_norm.norm().item(),
+        "norm_by_value": by_value.norm().item(),
         "angle_by_norm": angle_degrees(gradient, by_norm),
         "angle_by_value": angle_degrees(gradient, by_value),
     }
+
+
 # --8<-- [end:two_d]
 
 
@@ -99,16 +103,18 @@ def global_vs_per_tensor(gradients: list[torch.Tensor], max_norm: float) -> dict
         return ps
 
     together = params()
-    nn.utils.clip_grad_norm_(together, max_norm=c)      # one norm over all tensors
+    nn.utils.clip_grad_norm_(together, max_norm=c)  # one norm over all tensors
     apart = params()
     for p in apart:
-        nn.utils.clip_grad_norm_([p], max_norm=c)       # one norm per tensor
+        nn.utils.clip_grad_norm_([p], max_norm=c)  # one norm per tensor
     return {
         "global_norms": [p.grad.norm().item() for p in together],
         "per_tensor_norms": [p.grad.norm().item() for p in apart],
         "global_angle": angle_degrees(original, torch.cat([p.grad for p in together])),
         "per_tensor_angle": angle_degrees(original, torch.cat([p.grad for p in apart])),
     }
+
+
 # --8<-- [end:global]
 
 
@@ -123,6 +129,7 @@ def clip_nonfinite_gradient(max_norm: float = 1.0) -> dict[str, object]:
     >>> r["total_norm"], r["first"], r["second"], r["error_if_nonfinite_raises"]
     (inf, [0.0, nan, 0.0], [0.0, 0.0], True)
     """
+
     def params() -> list[nn.Parameter]:
         first, second = nn.Parameter(torch.zeros(3)), nn.Parameter(torch.zeros(2))
         first.grad, second.grad = torch.tensor([1.0, math.inf, 2.0]), torch.tensor([0.5, 0.5])
@@ -135,8 +142,14 @@ def clip_nonfinite_gradient(max_norm: float = 1.0) -> dict[str, object]:
         raises = False
     except RuntimeError:
         raises = True
-    return {"total_norm": total.item(), "first": ps[0].grad.tolist(), "second": ps[1].grad.tolist(),
-            "error_if_nonfinite_raises": raises}
+    return {
+        "total_norm": total.item(),
+        "first": ps[0].grad.tolist(),
+        "second": ps[1].grad.tolist(),
+        "error_if_nonfinite_raises": raises,
+    }
+
+
 # --8<-- [end:nonfinite]
 
 
@@ -180,6 +193,8 @@ def clipped_fixed_point(y: torch.Tensor, threshold: float, tol: float = 1e-10) -
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if clipped_mean_gradient(mid, y, threshold) < 0 else (lo, mid)
     return (lo + hi) / 2
+
+
 # --8<-- [end:bias]
 
 
@@ -209,7 +224,7 @@ class RNNRegressor(nn.Module):
         self.readout = nn.Linear(hidden, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        states, _ = self.rnn(x)                 # (N, T, hidden)
+        states, _ = self.rnn(x)  # (N, T, hidden)
         return self.readout(states[:, -1]).squeeze(-1)
 
 
@@ -223,6 +238,8 @@ def running_sum_task(n: int = 512, length: int = 50, seed: int = 0) -> tuple[tor
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn(n, length, 1, generator=generator)
     return x, x.sum(dim=(1, 2)) / math.sqrt(length)
+
+
 # --8<-- [end:model]
 
 
@@ -238,18 +255,32 @@ def train_with_clipping(max_norm: float | None, steps: int = 300, lr: float = 0.
     model = RNNRegressor()
     norms: list[float] = []
 
-    def clip(m: nn.Module) -> None:                       # runs after backward, before the step
+    def clip(m: nn.Module) -> None:  # runs after backward, before the step
         norms.append(nn.utils.get_total_norm([p.grad for p in m.parameters()]).item())
         if max_norm is not None:
             nn.utils.clip_grad_norm_(m.parameters(), max_norm=max_norm)
 
     with torch_threads(1):
-        history = fit(model, (x, y), nn.functional.mse_loss, steps=steps, batch_size=64, seed=seed,
-                      optimizer=torch.optim.SGD(model.parameters(), lr=lr),
-                      evaluate=(x_test, y_test), eval_every=10, before_step=clip)
+        history = fit(
+            model,
+            (x, y),
+            nn.functional.mse_loss,
+            steps=steps,
+            batch_size=64,
+            seed=seed,
+            optimizer=torch.optim.SGD(model.parameters(), lr=lr),
+            evaluate=(x_test, y_test),
+            eval_every=10,
+            before_step=clip,
+        )
     clipped = sum(n > max_norm for n in norms) if max_norm is not None else 0
-    return {**history.as_dict(), "max_norm": max_norm, "lr": lr, "pre_clip_norms": norms,
-            "clipped_share": clipped / len(norms)}
+    return {
+        **history.as_dict(),
+        "max_norm": max_norm,
+        "lr": lr,
+        "pre_clip_norms": norms,
+        "clipped_share": clipped / len(norms),
+    }
 
 
 def experiment_exploding_rnn(steps: int = 300) -> dict:
@@ -260,9 +291,20 @@ def experiment_exploding_rnn(steps: int = 300) -> dict:
     # The other remedy: no clipping, a learning rate 30 times smaller.
     small_lr = train_with_clipping(None, steps, lr=0.01 / 30)
     _, y_test = running_sum_task(seed=1)
-    return {"steps": steps, "lr": 0.01, "batch_size": 64, "length": 50, "hidden": 32, "torch_threads": 1,
-            "zero_predictor_loss": (y_test**2).mean().item(),
-            "runs": _finite(runs), "lr_1e-4_clip_1": _finite(same_product), "no_clip_small_lr": _finite(small_lr)}
+    return {
+        "steps": steps,
+        "lr": 0.01,
+        "batch_size": 64,
+        "length": 50,
+        "hidden": 32,
+        "torch_threads": 1,
+        "zero_predictor_loss": (y_test**2).mean().item(),
+        "runs": _finite(runs),
+        "lr_1e-4_clip_1": _finite(same_product),
+        "no_clip_small_lr": _finite(small_lr),
+    }
+
+
 # --8<-- [end:experiment]
 
 
@@ -292,7 +334,10 @@ def _plain_log_axis(axis, ticks: list[float]) -> None:
 
 def _loss_and_norm_axes(ax_loss, ax_norm, zero_loss: float, loss_ticks: list[float], norm_ticks: list[float]) -> None:
     ax_loss.axhline(zero_loss, color="#777777", linestyle="--", linewidth=1, label="always predicting 0")
-    for ax, ticks, label in ((ax_loss, loss_ticks, "test loss (MSE)"), (ax_norm, norm_ticks, "gradient norm before clipping")):
+    for ax, ticks, label in (
+        (ax_loss, loss_ticks, "test loss (MSE)"),
+        (ax_norm, norm_ticks, "gradient norm before clipping"),
+    ):
         ax.set_yscale("log")
         _plain_log_axis(ax.yaxis, ticks)
         ax.set_xlabel("SGD step")
@@ -310,15 +355,25 @@ def figure_training():
             finite = [(s, v) for s, v in enumerate(norms, 1) if v is not None]
             ax_norm.plot(*zip(*finite), "X", color=colour, markersize=9)
             ax_loss.axvline(run["step"][-1], color=colour, linestyle=":", linewidth=2)
-            ax_loss.plot([], [], "X:", color=colour, linewidth=2,
-                         label=f"{label}: norm infinite at step {len(finite) + 1}, loss NaN at step {run['step'][-1]}")
+            ax_loss.plot(
+                [],
+                [],
+                "X:",
+                color=colour,
+                linewidth=2,
+                label=f"{label}: norm infinite at step {len(finite) + 1}, loss NaN at step {run['step'][-1]}",
+            )
             continue
         ax_loss.plot(run["step"], run["eval_loss"], color=colour, linewidth=1.8, label=label)
         ax_norm.plot(range(1, len(norms) + 1), norms, color=colour, linewidth=0.7)
-    _loss_and_norm_axes(ax_loss, ax_norm, data["zero_predictor_loss"], [0.1, 0.2, 0.5, 1, 2, 5], [10, 30, 100, 300, 1000])
+    _loss_and_norm_axes(
+        ax_loss, ax_norm, data["zero_predictor_loss"], [0.1, 0.2, 0.5, 1, 2, 5], [10, 30, 100, 300, 1000]
+    )
     fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False)
-    fig.suptitle(f"ReLU RNN over {data['length']} steps, SGD with lr {data['lr']}: clipping the global gradient norm",
-                 fontsize=10)
+    fig.suptitle(
+        f"ReLU RNN over {data['length']} steps, SGD with lr {data['lr']}: clipping the global gradient norm",
+        fontsize=10,
+    )
     return fig
 
 
@@ -330,12 +385,18 @@ def figure_two_d():
     t = torch.linspace(0, math.pi / 2, 200)
     ax.plot(torch.cos(t), torch.sin(t), color="#777777", linewidth=1, label="norm = 1")
     ax.plot([0, 1, 1], [1, 1, 0], color="#777777", linewidth=1, linestyle="--", label="every |entry| = 1")
-    arrows = [(g, PALETTE[6], "gradient g = (4, 1)"),
-              (r["by_norm"], PALETTE[0], f"clipped by norm: turned {r['angle_by_norm']:.1f}°"),
-              (r["by_value"], PALETTE[1], f"clipped by value: turned {r['angle_by_value']:.1f}°")]
+    arrows = [
+        (g, PALETTE[6], "gradient g = (4, 1)"),
+        (r["by_norm"], PALETTE[0], f"clipped by norm: turned {r['angle_by_norm']:.1f}°"),
+        (r["by_value"], PALETTE[1], f"clipped by value: turned {r['angle_by_value']:.1f}°"),
+    ]
     for vec, colour, label in arrows:
-        ax.annotate("", xy=(vec[0].item(), vec[1].item()), xytext=(0, 0),
-                    arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=2, shrinkA=0, shrinkB=0))
+        ax.annotate(
+            "",
+            xy=(vec[0].item(), vec[1].item()),
+            xytext=(0, 0),
+            arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=2, shrinkA=0, shrinkB=0),
+        )
         ax.plot([], [], color=colour, linewidth=2, label=label)
     ax.set_xlim(-0.1, 4.2)
     ax.set_ylim(-0.1, 1.2)
@@ -351,13 +412,21 @@ def figure_spikes():
     data = load("a3_gradient_clipping", "exploding_rnn")["data"]
     small, clipped = data["no_clip_small_lr"], data["runs"]["1.0"]
     fig, (ax_loss, ax_norm) = new_figure(7.2, 3.2, ncols=2)
-    ax_loss.plot(clipped["step"], clipped["eval_loss"], color=_COLOURS["1.0"], linewidth=1.8,
-                 label=f"clip at 1, lr {clipped['lr']:g}")
-    ax_loss.plot(small["step"], small["eval_loss"], color=PALETTE[3], linewidth=1.8,
-                 label=f"no clipping, lr {small['lr']:.2g}")
+    ax_loss.plot(
+        clipped["step"],
+        clipped["eval_loss"],
+        color=_COLOURS["1.0"],
+        linewidth=1.8,
+        label=f"clip at 1, lr {clipped['lr']:g}",
+    )
+    ax_loss.plot(
+        small["step"], small["eval_loss"], color=PALETTE[3], linewidth=1.8, label=f"no clipping, lr {small['lr']:.2g}"
+    )
     for run, colour in ((clipped, _COLOURS["1.0"]), (small, PALETTE[3])):
         ax_norm.plot(range(1, len(run["pre_clip_norms"]) + 1), run["pre_clip_norms"], color=colour, linewidth=0.7)
-    _loss_and_norm_axes(ax_loss, ax_norm, data["zero_predictor_loss"], [0.05, 0.1, 0.2, 0.5, 1, 2], [10, 100, 1000, 10000])
+    _loss_and_norm_axes(
+        ax_loss, ax_norm, data["zero_predictor_loss"], [0.05, 0.1, 0.2, 0.5, 1, 2], [10, 100, 1000, 10000]
+    )
     fig.legend(fontsize=8, loc="outside lower center", ncols=3, frameon=False)
     return fig
 
@@ -390,18 +459,25 @@ def facts() -> dict[str, object]:
         "clipped_grad_at_mean": f"{clipped_mean_gradient(mean, y, 1.0):+.3f}",
         "clipped_fixed_point": f"{clipped_fixed_point(y, 1.0):.3f}",
         "clipped_share_of_samples": f"{(per_sample_gradients(torch.tensor(mean, dtype=y.dtype), y).abs() > 1).double().mean().item():.0%}",
-        "steps": data["steps"], "lr": f"{data['lr']:g}", "batch_size": data["batch_size"],
+        "steps": data["steps"],
+        "lr": f"{data['lr']:g}",
+        "batch_size": data["batch_size"],
         "zero_predictor_loss": f"{data['zero_predictor_loss']:.3f}",
-        "length": data["length"], "hidden": data["hidden"],
-        "cpu": record["produced"]["cpu"], "seconds": f"{record['seconds']:.0f}",
+        "length": data["length"],
+        "hidden": data["hidden"],
+        "cpu": record["produced"]["cpu"],
+        "seconds": f"{record['seconds']:.0f}",
         "first_norm": f"{runs['None']['pre_clip_norms'][0]:.0f}",
         "diverged_step": runs["None"]["step"][-1],
         "same_product_max_diff": f"{max(abs(a - b) for a, b in zip(runs['0.01']['eval_loss'], data['lr_1e-4_clip_1']['eval_loss'])):.1e}",
         "same_product_clipped_share": f"{data['lr_1e-4_clip_1']['clipped_share']:.0%}",
         "small_lr": f"{data['no_clip_small_lr']['lr']:.2g}",
         "small_lr_ratio": f"{data['lr'] / data['no_clip_small_lr']['lr']:.0f}",
-        **{f"{name}_value": f"{float(key):g}" for key, name in (("1.0", "c1"), ("0.01", "c001"), ("0.001", "c0001"))
-           if key in data["runs"]},
+        **{
+            f"{name}_value": f"{float(key):g}"
+            for key, name in (("1.0", "c1"), ("0.01", "c001"), ("0.001", "c0001"))
+            if key in data["runs"]
+        },
         "small_lr_loss": f"{data['no_clip_small_lr']['eval_loss'][-1]:.3f}",
         "small_lr_best_loss": f"{min(data['no_clip_small_lr']['eval_loss']):.3f}",
         "small_lr_max_norm": f"{max(data['no_clip_small_lr']['pre_clip_norms']):,.0f}",
@@ -411,5 +487,7 @@ def facts() -> dict[str, object]:
         name = {"None": "none", "1.0": "c1", "0.01": "c001", "0.001": "c0001"}[key]
         out[f"{name}_loss"] = f"{run['eval_loss'][-1]:.3f}" if run["eval_loss"][-1] is not None else "NaN"
         out[f"{name}_clipped_share"] = f"{run['clipped_share']:.0%}"
-        out[f"{name}_median_norm"] = f"{sorted(run['pre_clip_norms'])[len(run['pre_clip_norms']) // 2]:.0f}" if not run["diverged"] else "–"
+        out[f"{name}_median_norm"] = (
+            f"{sorted(run['pre_clip_norms'])[len(run['pre_clip_norms']) // 2]:.0f}" if not run["diverged"] else "–"
+        )
     return out

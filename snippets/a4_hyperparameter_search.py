@@ -54,6 +54,8 @@ def search_days(runs: int, minutes_per_run: float) -> float:
     2712.7
     """
     return positive_int("runs", runs) * minutes_per_run / (60 * 24)
+
+
 # --8<-- [end:grid_cost]
 
 
@@ -74,12 +76,15 @@ def numeric_defaults(optimizer: type) -> dict[str, object]:
         if p.default is not inspect.Parameter.empty and numeric:
             out[name] = p.default
     return out
+
+
 # --8<-- [end:defaults]
 
 
 # --8<-- [start:objective]
-def toy_validation_loss(x: np.ndarray, optimum: np.ndarray, n_important: int,
-                        width: float = 0.1, weak: float = 0.01) -> np.ndarray:
+def toy_validation_loss(
+    x: np.ndarray, optimum: np.ndarray, n_important: int, width: float = 0.1, weak: float = 0.01
+) -> np.ndarray:
     """A stand-in for a validation loss over d hyper-parameters scaled to [0, 1].
 
     x: (N, d) configurations; optimum: (d,) the best one. The first
@@ -105,6 +110,8 @@ def toy_validation_loss(x: np.ndarray, optimum: np.ndarray, n_important: int,
     m = n_important
     valley = 1.0 - np.exp(-0.5 * (diff[:, :m] / width) ** 2)
     return valley.sum(axis=1) + weak * (diff[:, m:] ** 2).sum(axis=1)
+
+
 # --8<-- [end:objective]
 
 
@@ -142,12 +149,15 @@ def distinct_values(configurations: np.ndarray, axis: int) -> int:
     (3, 81)
     """
     return len(np.unique(configurations[:, axis]))
+
+
 # --8<-- [end:search]
 
 
 # --8<-- [start:experiment_search]
-def experiment_search(n_hyperparameters: int = 5, n_important: int = 2, ks: tuple[int, ...] = (2, 3, 4, 5),
-                      seeds: int = 200) -> dict:
+def experiment_search(
+    n_hyperparameters: int = 5, n_important: int = 2, ks: tuple[int, ...] = (2, 3, 4, 5), seeds: int = 200
+) -> dict:
     """Best loss found by three searches of the same budget, averaged over ``seeds`` optima.
 
     For each budget B = k**d: a full grid over all d hyper-parameters; B random
@@ -188,11 +198,14 @@ def experiment_search(n_hyperparameters: int = 5, n_important: int = 2, ks: tupl
         "random_best": mean["random"],
         "few_best": mean["few"],
         "few_values_per_axis": [math.floor(b ** (1 / m) + 1e-9) for b in budgets],
-        "random_wins": [float(np.mean(np.array(rows["random"])[:, i] < np.array(rows["grid"])[:, i]))
-                        for i in range(len(budgets))],
+        "random_wins": [
+            float(np.mean(np.array(rows["random"])[:, i] < np.array(rows["grid"])[:, i])) for i in range(len(budgets))
+        ],
         "curve_budgets": curve_budgets,
         "random_curve": (random_curve / seeds).tolist(),
     }
+
+
 # --8<-- [end:experiment_search]
 
 
@@ -224,8 +237,9 @@ def digits_split(seed: int, n_train: int = 300, n_val: int = 100):
     return tuple((x[c], y[c]) for c in cuts)
 
 
-def random_feature_classifier(x: torch.Tensor, y: torch.Tensor, *, width: int, ridge: float, scale: float,
-                              seed: int, n_classes: int = 10):
+def random_feature_classifier(
+    x: torch.Tensor, y: torch.Tensor, *, width: int, ridge: float, scale: float, seed: int, n_classes: int = 10
+):
     """A tiny two-layer network: a frozen random ReLU layer, then a ridge-regression readout.
 
     x: (N, D), y: (N,) class indices. Three hyper-parameters (``width``,
@@ -262,11 +276,15 @@ def sample_configuration(rng: np.random.Generator) -> dict:
         "scale": float(10 ** rng.uniform(-2, 0.5)),
         "seed": int(rng.integers(2**31)),
     }
+
+
 # --8<-- [end:tiny_model]
 
 
 # --8<-- [start:selection]
-def best_of_first(val: np.ndarray, test: np.ndarray, ks: list[int], orders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def best_of_first(
+    val: np.ndarray, test: np.ndarray, ks: list[int], orders: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Validation and test score of the configuration chosen by validation among the first k tried.
 
     val, test: (N,) scores of N configurations; orders: (P, N) random orders in
@@ -303,12 +321,15 @@ def expected_max_inflation(k: int, n_val: int, accuracy: float) -> float:
     cdf_max = binom.cdf(t, n_val, accuracy) ** positive_int("k", k)
     pmf_max = np.diff(np.concatenate([[0.0], cdf_max]))
     return float((pmf_max * t / n_val).sum() - accuracy)
+
+
 # --8<-- [end:selection]
 
 
 # --8<-- [start:experiment_selection]
-def experiment_selection(n_configurations: int = 128, repeats: int = 10, orders: int = 200,
-                         n_train: int = 300, n_val: int = 100) -> dict:
+def experiment_selection(
+    n_configurations: int = 128, repeats: int = 10, orders: int = 200, n_train: int = 300, n_val: int = 100
+) -> dict:
     """Validation-set overfitting with tiny real models on digits.
 
     Each repeat: a new random split and ``n_configurations`` random
@@ -358,6 +379,8 @@ def experiment_selection(n_configurations: int = 128, repeats: int = 10, orders:
         "reference_inflation": [expected_max_inflation(k, n_val, good) for k in ks],
         "per_repeat": per_repeat,
     }
+
+
 # --8<-- [end:experiment_selection]
 
 
@@ -366,15 +389,38 @@ def figure_search():
     data = load(MODULE, "search")["data"]
     d, m = data["n_hyperparameters"], data["n_important"]
     fig, ax = new_figure(6.0, 3.4)
-    ax.plot(data["curve_budgets"], data["random_curve"], color=PALETTE[1], linewidth=1.8,
-            label=f"random search over all {d}")
-    ax.plot(data["budgets"], data["grid_best"], "o-", color=PALETTE[0], linewidth=1.8,
-            label=f"full grid over all {d} (k = " + ", ".join(map(str, data["ks"])) + ")")
-    ax.plot(data["budgets"], data["few_best"], "s--", color=PALETTE[2], linewidth=1.5,
-            label=f"grid over the {m} that matter, others at a default")
+    ax.plot(
+        data["curve_budgets"],
+        data["random_curve"],
+        color=PALETTE[1],
+        linewidth=1.8,
+        label=f"random search over all {d}",
+    )
+    ax.plot(
+        data["budgets"],
+        data["grid_best"],
+        "o-",
+        color=PALETTE[0],
+        linewidth=1.8,
+        label=f"full grid over all {d} (k = " + ", ".join(map(str, data["ks"])) + ")",
+    )
+    ax.plot(
+        data["budgets"],
+        data["few_best"],
+        "s--",
+        color=PALETTE[2],
+        linewidth=1.5,
+        label=f"grid over the {m} that matter, others at a default",
+    )
     for b, k in zip(data["budgets"], data["ks"]):
-        ax.annotate(f"${k}^{d}$", (b, data["grid_best"][data["budgets"].index(b)]), textcoords="offset points",
-                    xytext=(-8, 7), fontsize=8, color=PALETTE[0])
+        ax.annotate(
+            f"${k}^{d}$",
+            (b, data["grid_best"][data["budgets"].index(b)]),
+            textcoords="offset points",
+            xytext=(-8, 7),
+            fontsize=8,
+            color=PALETTE[0],
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("budget: number of training runs")
@@ -397,8 +443,13 @@ def figure_selection():
     left.legend(fontsize=8, frameon=False, loc="lower right")
     left.set_title("choose the best by validation", fontsize=10)
     right.plot(ks, np.array(data["gap"]) * 100, "o-", color=PALETTE[3], label="measured: validation − test")
-    right.plot(ks, np.array(data["reference_inflation"]) * 100, "--", color="#555555",
-               label=f"exact, if all k were equally good")
+    right.plot(
+        ks,
+        np.array(data["reference_inflation"]) * 100,
+        "--",
+        color="#555555",
+        label="exact, if all k were equally good",
+    )
     right.set_xscale("log", base=2)
     right.set_xlabel("configurations tried, k")
     right.set_ylabel("optimism (percentage points)")
@@ -440,7 +491,8 @@ def facts() -> dict[str, object]:
         "few_best_max": search["few_best"][-1],
         "random_wins_k3_pct": f"{100 * search['random_wins'][i]:.0f}",
         "random_budget_to_beat_grid_max": min(
-            b for b, v in zip(search["curve_budgets"], search["random_curve"]) if v <= search["grid_best"][-1]),
+            b for b, v in zip(search["curve_budgets"], search["random_curve"]) if v <= search["grid_best"][-1]
+        ),
         "sel_n_conf": sel["n_configurations"],
         "sel_repeats": sel["repeats"],
         "sel_n_train": sel["n_train"],

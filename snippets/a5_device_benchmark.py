@@ -70,8 +70,15 @@ class Timing:
         return statistics.median(self.seconds)
 
 
-def time_call(fn: Callable[[], object], *, sync: Callable[[], None] = _nothing, warmup: int = 2,
-              repeats: int = 7, number: int = 1, clock: Callable[[], float] = time.perf_counter) -> Timing:
+def time_call(
+    fn: Callable[[], object],
+    *,
+    sync: Callable[[], None] = _nothing,
+    warmup: int = 2,
+    repeats: int = 7,
+    number: int = 1,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Timing:
     """Time ``fn()``: ``warmup`` untimed calls, then ``repeats`` blocks of ``number`` calls.
 
     Each block starts and ends with ``sync()``, so it measures finished work,
@@ -99,8 +106,13 @@ def time_call(fn: Callable[[], object], *, sync: Callable[[], None] = _nothing, 
     return Timing(tuple(samples), number)
 
 
-def calls_per_block(fn: Callable[[], object], *, sync: Callable[[], None] = _nothing, min_seconds: float = 5e-3,
-                    clock: Callable[[], float] = time.perf_counter) -> int:
+def calls_per_block(
+    fn: Callable[[], object],
+    *,
+    sync: Callable[[], None] = _nothing,
+    min_seconds: float = 5e-3,
+    clock: Callable[[], float] = time.perf_counter,
+) -> int:
     """How many calls make one timed block last at least ``min_seconds`` (at most 10,000).
 
     A block of one call to a microsecond operation would time the clock itself.
@@ -114,6 +126,8 @@ def calls_per_block(fn: Callable[[], object], *, sync: Callable[[], None] = _not
     sync()
     once = max(clock() - start, 1e-9)
     return max(1, min(10_000, math.ceil(min_seconds / once)))
+
+
 # --8<-- [end:timer]
 
 
@@ -142,6 +156,8 @@ class BackgroundQueue:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
 # --8<-- [end:async]
 
 
@@ -155,11 +171,11 @@ def to_device(obj, device: str | torch.device):
 class Case:
     """One workload at one size: what to run, and how much arithmetic and memory traffic it is."""
 
-    kind: str                      # "matmul", "add", "mlp" or "rnn"
-    size: int                      # n for n×n matrices; the batch size for mlp and rnn
-    flops: float                   # floating-point operations per call
-    bytes_moved: float | None      # least memory traffic per call (matmul, add), else None
-    run: Callable[[], object]      # inputs already on the device; result stays there
+    kind: str  # "matmul", "add", "mlp" or "rnn"
+    size: int  # n for n×n matrices; the batch size for mlp and rnn
+    flops: float  # floating-point operations per call
+    bytes_moved: float | None  # least memory traffic per call (matmul, add), else None
+    run: Callable[[], object]  # inputs already on the device; result stays there
     run_with_copy: Callable[[], object]  # inputs start on the host; result comes back to it
 
 
@@ -189,12 +205,14 @@ def make_case(kind: str, size: int, device: str | torch.device = "cpu", seed: in
         def run():
             with torch.inference_mode():
                 return f(*on_device)
+
         return run
 
     def with_copy(f, *args):
         def run():
             with torch.inference_mode():
                 return to_device(f(*[to_device(a, device) for a in args]), host)
+
         return run
 
     if kind in ("matmul", "add"):
@@ -204,6 +222,7 @@ def make_case(kind: str, size: int, device: str | torch.device = "cpu", seed: in
 
         def f(x, y):
             return op(x, y, out=out)
+
         flops = 2 * size**3 if kind == "matmul" else size**2
         return Case(kind, size, flops, 3 * size**2 * 4, resident(f, a, b), with_copy(f, a, b))
     if kind == "mlp":
@@ -223,9 +242,13 @@ def make_case(kind: str, size: int, device: str | torch.device = "cpu", seed: in
 
         def first(out):  # nn.RNN returns (outputs, last state): keep the outputs
             return out[0]
-        return Case(kind, size, flops, None, resident(lambda z: first(model(z)), x),
-                    with_copy(lambda z: first(model(z)), x))
+
+        return Case(
+            kind, size, flops, None, resident(lambda z: first(model(z)), x), with_copy(lambda z: first(model(z)), x)
+        )
     raise ValueError(f"kind must be one of matmul, add, mlp, rnn; got {kind!r}")
+
+
 # --8<-- [end:workloads]
 
 
@@ -248,8 +271,15 @@ class Sweep:
     min_block_seconds: float = 5e-3
 
 
-QUICK = Sweep(matmul=(16, 64, 256), add=(64, 256), mlp=(1, 16, 256), rnn=(1, 16), cpu_threads=(1,),
-              repeats=3, min_block_seconds=2e-3)
+QUICK = Sweep(
+    matmul=(16, 64, 256),
+    add=(64, 256),
+    mlp=(1, 16, 256),
+    rnn=(1, 16),
+    cpu_threads=(1,),
+    repeats=3,
+    min_block_seconds=2e-3,
+)
 
 
 def resolve_devices(devices: Sequence[str] | None = None) -> list[str]:
@@ -316,16 +346,29 @@ def run_benchmark(devices: Sequence[str] | None = None, sweep: Sweep = Sweep()) 
                                 fn()
                             number = calls_per_block(fn, sync=sync, min_seconds=sweep.min_block_seconds)
                             t = time_call(fn, sync=sync, warmup=0, repeats=sweep.repeats, number=number)
-                            records.append({
-                                "device": device, "threads": threads, "kind": kind, "size": size, "copy": copy,
-                                "flops": case.flops, "bytes": case.bytes_moved, "number": number,
-                                "median": t.median, "min": min(t.seconds), "max": max(t.seconds)})
+                            records.append(
+                                {
+                                    "device": device,
+                                    "threads": threads,
+                                    "kind": kind,
+                                    "size": size,
+                                    "copy": copy,
+                                    "flops": case.flops,
+                                    "bytes": case.bytes_moved,
+                                    "number": number,
+                                    "median": t.median,
+                                    "min": min(t.seconds),
+                                    "max": max(t.seconds),
+                                }
+                            )
     return {
         "sweep": asdict(sweep),
         "devices": {d: device_name(d) for d in devices},
         "float32_matmul_precision": torch.get_float32_matmul_precision(),
         "records": records,
     }
+
+
 # --8<-- [end:sweep]
 
 
@@ -397,6 +440,8 @@ def linear_intensity(batch: int, n_in: int, n_out: int, bytes_per_number: int = 
     """
     flops = 2 * batch * n_in * n_out
     return flops / ((n_in * n_out + batch * (n_in + n_out)) * bytes_per_number)
+
+
 # --8<-- [end:roofline]
 
 
@@ -432,6 +477,8 @@ def break_even_flops(fixed_a: float, rate_a: float, fixed_b: float, rate_b: floa
     if rate_b <= rate_a:
         return math.inf
     return max(0.0, (fixed_b - fixed_a) / (1 / rate_a - 1 / rate_b))
+
+
 # --8<-- [end:crossover]
 
 
@@ -481,9 +528,12 @@ def cold_start_demo(n: int = 256, repeats: int = 7) -> dict[str, float]:
     """
     code = f"from snippets.a5_device_benchmark import _cold_probe; _cold_probe({int(n)}, {int(repeats)})"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300,
-                         cwd=root)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300, cwd=root
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 # --8<-- [end:pitfalls]
 
 
@@ -543,9 +593,11 @@ def figure_times():
 
     data = load(MODULE, "sweep")["data"]
     fig, axes = new_figure(9.0, 3.4, ncols=3)
-    panels = [("matmul", "n  (n×n @ n×n)", "seconds per product", False),
-              ("mlp", "batch size  (MLP " + "-".join(map(str, MLP_SIZES)) + ")", "seconds per example", True),
-              ("rnn", f"batch size  (RNN, {RNN_STEPS} steps)", "seconds per sequence", True)]
+    panels = [
+        ("matmul", "n  (n×n @ n×n)", "seconds per product", False),
+        ("mlp", "batch size  (MLP " + "-".join(map(str, MLP_SIZES)) + ")", "seconds per example", True),
+        ("rnn", f"batch size  (RNN, {RNN_STEPS} steps)", "seconds per sequence", True),
+    ]
     for ax, (kind, xlabel, ylabel, per_item) in zip(axes, panels):
         for colour, (label, device, threads) in zip(PALETTE, lines(data)):
             for copy in (False, True):
@@ -554,8 +606,15 @@ def figure_times():
                     continue
                 x = [r["size"] for r in rows]
                 y = [r["median"] / (r["size"] if per_item else 1) for r in rows]
-                ax.plot(x, y, "o--" if copy else "o-", color=colour, markersize=3.5, linewidth=1.6,
-                        label=label + (", incl. copies" if copy else ""))
+                ax.plot(
+                    x,
+                    y,
+                    "o--" if copy else "o-",
+                    color=colour,
+                    markersize=3.5,
+                    linewidth=1.6,
+                    label=label + (", incl. copies" if copy else ""),
+                )
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel(xlabel, fontsize=8)
@@ -580,12 +639,24 @@ def figure_roofline():
             rows = _records(data, device=device, threads=threads, kind=kind, copy=False)
             ai = [arithmetic_intensity(kind, r["size"]) for r in rows]
             gflops = [r["flops"] / r["median"] / 1e9 for r in rows]
-            ax.plot(ai, gflops, marker, color=colour, markersize=4.5, linestyle="none",
-                    markerfacecolor=colour if kind == "matmul" else "white",
-                    label=f"{label}: {'matmul' if kind == 'matmul' else 'add'}")
+            ax.plot(
+                ai,
+                gflops,
+                marker,
+                color=colour,
+                markersize=4.5,
+                linestyle="none",
+                markerfacecolor=colour if kind == "matmul" else "white",
+                label=f"{label}: {'matmul' if kind == 'matmul' else 'add'}",
+            )
         xs = [10 ** (k / 20) for k in range(-40, 61)]
-        ax.plot(xs, [attainable_flops(x, roof["peak_flops"], roof["bandwidth"]) / 1e9 for x in xs],
-                color=colour, linewidth=1, alpha=0.5)
+        ax.plot(
+            xs,
+            [attainable_flops(x, roof["peak_flops"], roof["bandwidth"]) / 1e9 for x in xs],
+            color=colour,
+            linewidth=1,
+            alpha=0.5,
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
@@ -627,8 +698,10 @@ def thread_scaling(one_gflops: float, many_gflops: float, threads: int, toleranc
     if ratio >= tolerance:
         return f"{lead} {ratio:.1f} times faster {numbers}.", f"{lead_he} מהר יותר פי {ratio:.1f} {numbers_he}."
     if ratio <= 1 / tolerance:
-        return (f"{lead} slower, at {ratio:.2f} times the speed {numbers}.",
-                f"{lead_he} לאט יותר, ב־{ratio:.2f} מהמהירות {numbers_he}.")
+        return (
+            f"{lead} slower, at {ratio:.2f} times the speed {numbers}.",
+            f"{lead_he} לאט יותר, ב־{ratio:.2f} מהמהירות {numbers_he}.",
+        )
     return f"{lead} no faster {numbers}.", f"{lead_he} לא מהר יותר {numbers_he}."
 
 
@@ -682,11 +755,18 @@ def facts() -> dict[str, object]:
         "mm_large_gflops": f"{mm[-1]['flops'] / mm[-1]['median'] / 1e9:.0f}",
         "mm_large_gflops_many": f"{mm_many[-1]['flops'] / mm_many[-1]['median'] / 1e9:.0f}",
         "mm_small_us_many": f"{mm_many[0]['median'] * 1e6:.1f}",
-        **dict(zip(("thread_scaling", "thread_scaling_he"), thread_scaling(
-            mm[-1]["flops"] / mm[-1]["median"] / 1e9, mm_many[-1]["flops"] / mm_many[-1]["median"] / 1e9, many),
-            strict=True)),
+        **dict(
+            zip(
+                ("thread_scaling", "thread_scaling_he"),
+                thread_scaling(
+                    mm[-1]["flops"] / mm[-1]["median"] / 1e9, mm_many[-1]["flops"] / mm_many[-1]["median"] / 1e9, many
+                ),
+                strict=True,
+            )
+        ),
         "threads_crossover": _phrase_from(
-            crossover(sizes, [r["median"] for r in mm], [r["median"] for r in mm_many]), "n ="),
+            crossover(sizes, [r["median"] for r in mm], [r["median"] for r in mm_many]), "n ="
+        ),
         "mlp_b1_us": f"{mlp[0]['median'] * 1e6:.0f}",
         "mlp_big_b": mlp[-1]["size"],
         "mlp_big_us_per_example": f"{mlp[-1]['median'] / mlp[-1]['size'] * 1e6:.1f}",
@@ -716,21 +796,26 @@ def facts() -> dict[str, object]:
         mlp_gpu = _records(data, device="cuda", kind="mlp", copy=False)
         mlp_many = _records(data, device="cpu", threads=many, kind="mlp", copy=False)
         xo_mm = crossover(sizes, [r["median"] for r in mm_many], [r["median"] for r in mm_gpu])
-        xo_mlp = crossover([r["size"] for r in mlp_many], [r["median"] for r in mlp_many],
-                           [r["median"] for r in mlp_gpu])
+        xo_mlp = crossover(
+            [r["size"] for r in mlp_many], [r["median"] for r in mlp_many], [r["median"] for r in mlp_gpu]
+        )
         out["gpu_status"] = (
             f"Measured on {data['devices']['cuda']} (results of {record['produced']['date']}). With the data "
             f"already on the GPU, it beat this machine's CPU ({many} threads) for matrix products "
-            f"{_phrase_from(xo_mm, 'n =')} and for the MLP {_phrase_from(xo_mlp, 'batch size')}.")
+            f"{_phrase_from(xo_mm, 'n =')} and for the MLP {_phrase_from(xo_mlp, 'batch size')}."
+        )
         out["gpu_status_he"] = (
             f"נמדד על {data['devices']['cuda']} (תוצאות מ־{record['produced']['date']}). כשהנתונים כבר על ה־GPU, "
             f"הוא ניצח את ה־CPU של המכונה הזו ({many} threads) במכפלות מטריצות "
-            f"{_phrase_from_he(xo_mm, 'n =')}, וב־MLP {_phrase_from_he(xo_mlp, 'גודל batch')}.")
+            f"{_phrase_from_he(xo_mm, 'n =')}, וב־MLP {_phrase_from_he(xo_mlp, 'גודל batch')}."
+        )
     else:
         out["gpu_status"] = (
             "GPU numbers are not yet measured. The committed results come from a machine without a GPU, "
-            "so the figures show the CPU only and this page states no measured CPU–GPU crossover.")
+            "so the figures show the CPU only and this page states no measured CPU–GPU crossover."
+        )
         out["gpu_status_he"] = (
             "מספרי GPU עדיין לא נמדדו. התוצאות שב־repository באות ממכונה בלי GPU, ולכן האיורים מראים "
-            "רק את ה־CPU, והעמוד הזה אינו מציין נקודת מעבר נמדדת בין CPU ל־GPU.")
+            "רק את ה־CPU, והעמוד הזה אינו מציין נקודת מעבר נמדדת בין CPU ל־GPU."
+        )
     return out

@@ -38,7 +38,10 @@ def _as_distribution(x: object, name: str) -> torch.Tensor:
     if isinstance(x, torch.Tensor):
         t = x.detach().to(torch.float64)
     elif isinstance(x, np.ndarray) or (isinstance(x, Sequence) and not isinstance(x, (str, bytes))):
-        if not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in np.ravel(np.asarray(x, dtype=object))):
+        if not all(
+            isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+            for v in np.ravel(np.asarray(x, dtype=object))
+        ):
             raise TypeError(f"{name} must hold real numbers, got {x!r}")
         t = torch.as_tensor(np.asarray(x, dtype=np.float64))
     else:
@@ -58,7 +61,9 @@ def _as_distribution(x: object, name: str) -> torch.Tensor:
 def _pair(p: object, q: object) -> tuple[torch.Tensor, torch.Tensor]:
     p, q = _as_distribution(p, "p"), _as_distribution(q, "q")
     if p.shape != q.shape:
-        raise ValueError(f"p and q must have the same shape (one probability per outcome), got {tuple(p.shape)} and {tuple(q.shape)}")
+        raise ValueError(
+            f"p and q must have the same shape (one probability per outcome), got {tuple(p.shape)} and {tuple(q.shape)}"
+        )
     return p, q
 
 
@@ -86,6 +91,8 @@ def kl_divergence(p: object, q: object) -> float:
     if (q[support] == 0).any():
         return math.inf
     return (p[support] * (p[support].log() - q[support].log())).sum().item()
+
+
 # --8<-- [end:kl]
 
 
@@ -115,6 +122,8 @@ def cross_entropy(p: object, q: object) -> float:
     if (q[support] == 0).any():
         return math.inf
     return -(p[support] * q[support].log()).sum().item()
+
+
 # --8<-- [end:entropy]
 
 
@@ -137,6 +146,8 @@ def both_directions(p: object, q: object) -> tuple[float, float]:
     (0.8317766166719343, 0.8317766166719343)
     """
     return kl_divergence(p, q), kl_divergence(q, p)
+
+
 # --8<-- [end:examples]
 
 
@@ -158,6 +169,8 @@ def kl_gaussians(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float) -> fl
         if not s > 0:
             raise ValueError(f"{name} must be positive, got {s!r}")
     return math.log(sigma_q / sigma_p) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5
+
+
 # --8<-- [end:gaussian]
 
 
@@ -176,6 +189,8 @@ def torch_kl_div(p: torch.Tensor, q: torch.Tensor) -> float:
     0.3681
     """
     return F.kl_div(q.log(), p, reduction="sum").item()
+
+
 # --8<-- [end:torch_kl_div]
 
 
@@ -200,7 +215,9 @@ def log_normal(x: torch.Tensor, mu: torch.Tensor | float, sigma: torch.Tensor | 
     return -0.5 * ((x - mu) / sigma) ** 2 - sigma.log() - 0.5 * math.log(2 * math.pi)
 
 
-def log_mixture(x: torch.Tensor, weights=MIXTURE["weights"], means=MIXTURE["means"], stds=MIXTURE["stds"]) -> torch.Tensor:
+def log_mixture(
+    x: torch.Tensor, weights=MIXTURE["weights"], means=MIXTURE["means"], stds=MIXTURE["stds"]
+) -> torch.Tensor:
     """log p(x) of a Gaussian mixture, computed with logsumexp (no log 0 in the tails). Shape of x.
 
     >>> round(torch.exp(log_mixture(torch.tensor([2.0]))).item(), 4)   # near the right mode
@@ -220,8 +237,12 @@ def kl_on_grid(log_a: torch.Tensor, log_b: torch.Tensor, dx: float) -> torch.Ten
     0.3181
     """
     if log_a.shape != log_b.shape or log_a.dim() != 1:
-        raise ValueError(f"log_a and log_b must be 1-D of the same shape, got {tuple(log_a.shape)} and {tuple(log_b.shape)}")
+        raise ValueError(
+            f"log_a and log_b must be 1-D of the same shape, got {tuple(log_a.shape)} and {tuple(log_b.shape)}"
+        )
     return (log_a.exp() * (log_a - log_b)).sum() * dx
+
+
 # --8<-- [end:grid]
 
 
@@ -262,6 +283,8 @@ def fit_gaussian(direction: str, mu0: float = 1.0, sigma0: float = 1.0, steps: i
             "kl_pq": kl_on_grid(log_p, log_q, dx).item(),
             "kl_qp": kl_on_grid(log_q, log_p, dx).item(),
         }
+
+
 # --8<-- [end:fit]
 
 
@@ -317,8 +340,14 @@ def figure_gaussian_fits():
     for key, colour, ls, label in styles:
         f = fits[key]
         q = log_normal(x, f["mu"], f["sigma"]).exp()
-        ax.plot(x.numpy(), q.numpy(), color=colour, linestyle=ls, linewidth=2,
-                label=f"{label}  (μ = {round(f['mu'], 2) + 0.0:.2f}, σ = {f['sigma']:.2f})")
+        ax.plot(
+            x.numpy(),
+            q.numpy(),
+            color=colour,
+            linestyle=ls,
+            linewidth=2,
+            label=f"{label}  (μ = {round(f['mu'], 2) + 0.0:.2f}, σ = {f['sigma']:.2f})",
+        )
     ax.set_xlim(-6, 6)
     ax.set_xlabel("x")
     ax.set_ylabel("density")
@@ -370,7 +399,7 @@ def facts() -> dict[str, object]:
         "torch_kl_div": torch_kl_div(torch.tensor(half), torch.tensor(ninety)),
         "torch_kl_div_swapped": F.kl_div(torch.tensor(half).log(), torch.tensor(ninety), reduction="sum").item(),
         "mode_left_abs": f"{-min(MIXTURE['means']):g}",  # the figure's mixture: modes at minus this ...
-        "mode_right": f"{max(MIXTURE['means']):g}",      # ... and plus this
+        "mode_right": f"{max(MIXTURE['means']):g}",  # ... and plus this
         "moment_mean": fits["moment_mean"],
         "moment_std": fits["moment_std"],
         "steps": fits["steps"],

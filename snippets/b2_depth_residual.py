@@ -55,8 +55,15 @@ class Block(nn.Module):
         return x + h if self.residual else h
 
 
-def deep_net(blocks: int, residual: bool = False, norm: bool = False, he_init: bool = False,
-             width: int = WIDTH, in_features: int = 64, classes: int = 10) -> nn.Sequential:
+def deep_net(
+    blocks: int,
+    residual: bool = False,
+    norm: bool = False,
+    he_init: bool = False,
+    width: int = WIDTH,
+    in_features: int = 64,
+    classes: int = 10,
+) -> nn.Sequential:
     """Input layer, ``blocks`` hidden blocks, output layer: (B, in_features) → (B, classes).
 
     ``he_init`` replaces PyTorch's default initialisation of every linear layer by
@@ -66,14 +73,20 @@ def deep_net(blocks: int, residual: bool = False, norm: bool = False, he_init: b
     32
     """
     positive_int("blocks", blocks, least=0)
-    net = nn.Sequential(nn.Linear(in_features, width), nn.ReLU(),
-                        *[Block(width, residual, norm) for _ in range(blocks)], nn.Linear(width, classes))
+    net = nn.Sequential(
+        nn.Linear(in_features, width),
+        nn.ReLU(),
+        *[Block(width, residual, norm) for _ in range(blocks)],
+        nn.Linear(width, classes),
+    )
     if he_init:
         for m in net.modules():
             if isinstance(m, nn.Linear):
                 nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
                 nn.init.zeros_(m.bias)
     return net
+
+
 # --8<-- [end:block]
 
 
@@ -93,6 +106,8 @@ def gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[f
     norms = [m.weight.grad.norm().item() for m in model.modules() if isinstance(m, nn.Linear)]
     model.zero_grad()
     return norms
+
+
 # --8<-- [end:gradients]
 
 
@@ -105,8 +120,9 @@ def multiply_adds(model: nn.Module) -> int:
     return sum(m.in_features * m.out_features for m in model.modules() if isinstance(m, nn.Linear))
 
 
-def train_network(blocks: int, residual: bool, norm: bool, he_init: bool, seed: int = 0, steps: int = STEPS,
-                  task: dict | None = None) -> dict[str, object]:
+def train_network(
+    blocks: int, residual: bool, norm: bool, he_init: bool, seed: int = 0, steps: int = STEPS, task: dict | None = None
+) -> dict[str, object]:
     """Train one network with Adam; record the training loss on the whole training set over time."""
     task = task or load_task()
     x, y = task["x_train"], task["y_train"]
@@ -116,16 +132,27 @@ def train_network(blocks: int, residual: bool, norm: bool, he_init: bool, seed: 
     with torch.no_grad():
         init_loss = nn.functional.cross_entropy(model(x), y).item()
     with torch_threads(1):
-        history = fit(model, (x, y), nn.functional.cross_entropy, steps=steps, batch_size=BATCH, seed=seed,
-                      optimizer=torch.optim.Adam(model.parameters(), lr=LR), evaluate=(x, y), eval_every=EVAL_EVERY)
+        history = fit(
+            model,
+            (x, y),
+            nn.functional.cross_entropy,
+            steps=steps,
+            batch_size=BATCH,
+            seed=seed,
+            optimizer=torch.optim.Adam(model.parameters(), lr=LR),
+            evaluate=(x, y),
+            eval_every=EVAL_EVERY,
+        )
     model.eval()
     with torch.no_grad():
         val = model(task["x_val"])
     return {
-        "step": [0] + history.step, "train_loss": [init_loss] + history.eval_loss,
+        "step": [0] + history.step,
+        "train_loss": [init_loss] + history.eval_loss,
         "train_accuracy": history.eval_accuracy[-1],
         "val_accuracy": (val.argmax(dim=1) == task["y_val"]).float().mean().item(),
-        "grad_norms": grads, "n_params": sum(p.numel() for p in model.parameters()),
+        "grad_norms": grads,
+        "n_params": sum(p.numel() for p in model.parameters()),
         "multiply_adds": multiply_adds(model),
     }
 
@@ -133,8 +160,14 @@ def train_network(blocks: int, residual: bool, norm: bool, he_init: bool, seed: 
 def experiment_depth() -> dict[str, object]:
     """The five networks of ``NETWORKS``, the same budget each."""
     task = load_task()
-    return {"steps": STEPS, "batch": BATCH, "lr": LR, "width": WIDTH, "deep": DEEP,
-            "runs": {name: train_network(*spec, task=task) for name, spec in NETWORKS.items()}}
+    return {
+        "steps": STEPS,
+        "batch": BATCH,
+        "lr": LR,
+        "width": WIDTH,
+        "deep": DEEP,
+        "runs": {name: train_network(*spec, task=task) for name, spec in NETWORKS.items()},
+    }
 
 
 def _depth() -> dict:
@@ -143,7 +176,9 @@ def _depth() -> dict:
     return load("b2_depth_residual", "depth")["data"]
 
 
-STYLES = dict(zip(NETWORKS, [(PALETTE[6], "-"), (PALETTE[1], "-"), (PALETTE[4], ":"), (PALETTE[0], "--"), (PALETTE[2], "-.")]))
+STYLES = dict(
+    zip(NETWORKS, [(PALETTE[6], "-"), (PALETTE[1], "-"), (PALETTE[4], ":"), (PALETTE[0], "--"), (PALETTE[2], "-.")])
+)
 
 
 def figure_depth_training():
@@ -155,7 +190,9 @@ def figure_depth_training():
         r = runs[name]
         ax.plot(r["step"], r["train_loss"], color=colour, linestyle=ls, linewidth=2, label=name)
     ax.axhline(math.log(10), color="#777777", linewidth=1, linestyle=":")
-    ax.annotate("log 10: chance", (STEPS, math.log(10)), xytext=(0, 3), textcoords="offset points", ha="right", fontsize=8)
+    ax.annotate(
+        "log 10: chance", (STEPS, math.log(10)), xytext=(0, 3), textcoords="offset points", ha="right", fontsize=8
+    )
     ax.set_yscale("log")
     ax.set_ylim(3e-3, 300)
     ax.set_xlabel("step")
@@ -187,8 +224,13 @@ def facts() -> dict[str, object]:
     """The numbers chapter B2 prints about depth (committed results)."""
     d = _depth()
     keys = ["shallow", "plain", "plain_he", "res", "res_ln"]
-    out: dict[str, object] = {"steps": d["steps"], "lr": f"{d['lr']:g}", "width": d["width"], "deep": d["deep"],
-                              "deep_layers": d["deep"] + 2}
+    out: dict[str, object] = {
+        "steps": d["steps"],
+        "lr": f"{d['lr']:g}",
+        "width": d["width"],
+        "deep": d["deep"],
+        "deep_layers": d["deep"] + 2,
+    }
     for key, name in zip(keys, NETWORKS):
         r = d["runs"][name]
         out[f"{key}_loss"] = r["train_loss"][-1]

@@ -17,7 +17,7 @@ oversized network. Shown in chapter B2, tested by tests/test_b2_diagnose_and_fix
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -73,6 +73,8 @@ def load_task(normalise: bool = True, seed: int = 0) -> dict[str, torch.Tensor]:
         mean = x[train].mean(dim=0)
         x = (x - mean) / (x[train] - mean).std()
     return {"x_train": x[train], "y_train": y[train], "x_val": x[val], "y_val": y[val]}
+
+
 # --8<-- [end:data]
 
 
@@ -96,6 +98,8 @@ def mlp(widths: Sequence[int], in_features: int = 64, classes: int = 10) -> nn.S
         d = w
     layers.append(nn.Linear(d, classes))
     return nn.Sequential(*layers)
+
+
 # --8<-- [end:model]
 
 
@@ -113,8 +117,9 @@ def loss_at_init(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
         return nn.functional.cross_entropy(model(x), y).item()
 
 
-def overfit_tiny_batch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, n: int = 16, steps: int = 200,
-                       lr: float = 1e-2) -> float:
+def overfit_tiny_batch(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, n: int = 16, steps: int = 200, lr: float = 1e-2
+) -> float:
     """Train on the first ``n`` examples only and return the final training loss.
 
     A correct model, loss and optimiser memorise a handful of examples: the loss
@@ -125,8 +130,14 @@ def overfit_tiny_batch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, n: in
     True
     """
     with torch_threads(1):
-        history = fit(model, (x[:n], y[:n]), nn.functional.cross_entropy, steps=steps,
-                      optimizer=torch.optim.Adam(model.parameters(), lr=lr), eval_every=steps)
+        history = fit(
+            model,
+            (x[:n], y[:n]),
+            nn.functional.cross_entropy,
+            steps=steps,
+            optimizer=torch.optim.Adam(model.parameters(), lr=lr),
+            eval_every=steps,
+        )
     return history.eval_loss[-1]
 
 
@@ -147,6 +158,8 @@ def fit_verdict(train_error: float, val_error: float, acceptable: float = 0.05, 
     if val_error - train_error > gap:
         return "overfitting"
     return "good fit"
+
+
 # --8<-- [end:checks]
 
 
@@ -164,8 +177,14 @@ def errors(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, f
 
 
 # --8<-- [start:run]
-def train_config(widths: Sequence[int], n_train: int, weight_decay: float = 0.0, seed: int = 0,
-                 steps: int = STEPS, task: dict | None = None) -> dict[str, object]:
+def train_config(
+    widths: Sequence[int],
+    n_train: int,
+    weight_decay: float = 0.0,
+    seed: int = 0,
+    steps: int = STEPS,
+    task: dict | None = None,
+) -> dict[str, object]:
     """Train ``mlp(widths)`` on the first ``n_train`` training images; measure both errors.
 
     Adam (L2 penalty ``weight_decay``), mini-batches of 64, the validation set
@@ -180,16 +199,31 @@ def train_config(widths: Sequence[int], n_train: int, weight_decay: float = 0.0,
     set_seed(seed)
     model = mlp(widths)
     with torch_threads(1):
-        history = fit(model, (x, y), nn.functional.cross_entropy, steps=steps, batch_size=BATCH, seed=seed,
-                      optimizer=torch.optim.Adam(model.parameters(), lr=LR, weight_decay=weight_decay),
-                      evaluate=(task["x_val"], task["y_val"]), eval_every=EVAL_EVERY)
+        history = fit(
+            model,
+            (x, y),
+            nn.functional.cross_entropy,
+            steps=steps,
+            batch_size=BATCH,
+            seed=seed,
+            optimizer=torch.optim.Adam(model.parameters(), lr=LR, weight_decay=weight_decay),
+            evaluate=(task["x_val"], task["y_val"]),
+            eval_every=EVAL_EVERY,
+        )
     train_loss, train_error = errors(model, x, y)
     val_loss, val_error = errors(model, task["x_val"], task["y_val"])
     return {
-        "step": history.step, "train_loss_curve": history.train_loss, "val_loss_curve": history.eval_loss,
-        "train_loss": train_loss, "train_error": train_error, "val_loss": val_loss, "val_error": val_error,
+        "step": history.step,
+        "train_loss_curve": history.train_loss,
+        "val_loss_curve": history.eval_loss,
+        "train_loss": train_loss,
+        "train_error": train_error,
+        "val_loss": val_loss,
+        "val_error": val_error,
         "n_params": sum(p.numel() for p in model.parameters()),
     }
+
+
 # --8<-- [end:run]
 
 
@@ -219,10 +253,19 @@ def experiment_recipe(seeds: Sequence[int] = (0, 1, 2)) -> dict[str, object]:
         for r in rs[1:]:
             for k in ("step", "train_loss_curve", "val_loss_curve"):
                 r.pop(k, None)
-    return {"seeds": list(seeds), "steps": STEPS, "batch": BATCH, "lr": LR,
-            "configs": {k: {**v, "widths": list(v["widths"])} for k, v in CONFIGS.items()},
-            "init_loss": init_losses, "log_classes": math.log(10), "tiny_batch_loss": tiny_batch,
-            "runs": runs, "sizes": sizes, "decays": decays}
+    return {
+        "seeds": list(seeds),
+        "steps": STEPS,
+        "batch": BATCH,
+        "lr": LR,
+        "configs": {k: {**v, "widths": list(v["widths"])} for k, v in CONFIGS.items()},
+        "init_loss": init_losses,
+        "log_classes": math.log(10),
+        "tiny_batch_loss": tiny_batch,
+        "runs": runs,
+        "sizes": sizes,
+        "decays": decays,
+    }
 
 
 def _recipe() -> dict:
@@ -255,8 +298,15 @@ def figure_learning_curves():
         ax.set_ylim(1e-5, 10)
         cfg = d["configs"][name]
         ax.set_title(f"{name}\nhidden {tuple(cfg['widths'])}, {cfg['n_train']} images", fontsize=9)
-        ax.text(0.97, 0.95, f"train err {r['train_error']:.1%}\nval err {r['val_error']:.1%}", transform=ax.transAxes,
-                ha="right", va="top", fontsize=8)
+        ax.text(
+            0.97,
+            0.95,
+            f"train err {r['train_error']:.1%}\nval err {r['val_error']:.1%}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+        )
         ax.set_xlabel("step")
     for ax in axes[:, 0]:
         ax.set_ylabel("cross-entropy")
@@ -319,8 +369,13 @@ def facts() -> dict[str, object]:
         "small_n": CONFIGS["oversized, little data"]["n_train"],
         "weight_decay": f"{CONFIGS['oversized, little data, weight decay']['weight_decay']:g}",
     }
-    keys = {"too simple": "simple", "well sized": "well", "oversized, little data": "over",
-            "oversized, little data, weight decay": "reg", "oversized, all data": "more"}
+    keys = {
+        "too simple": "simple",
+        "well sized": "well",
+        "oversized, little data": "over",
+        "oversized, little data, weight decay": "reg",
+        "oversized, all data": "more",
+    }
     for name, short in keys.items():
         runs = d["runs"][name]
         out[f"{short}_params"] = runs[0]["n_params"]
@@ -343,10 +398,12 @@ def facts() -> dict[str, object]:
     out["decays_he"] = ", ".join(decays[:-1]) + f" ו־{decays[-1]}"
     out["decay_max"] = decays[-1]
     sweep = sorted((int(n), mean_over_seeds(runs, "val_error")) for n, runs in d["sizes"].items())
-    out["data_sweep"] = ", ".join(f"{err:.1%} with {n}" + (" images" if i == 0 else "")
-                                  for i, (n, err) in enumerate(sweep))
-    out["data_sweep_he"] = ", ".join(f"{err:.1%} עם {n}" + (" תמונות" if i == 0 else "")
-                                     for i, (n, err) in enumerate(sweep))
+    out["data_sweep"] = ", ".join(
+        f"{err:.1%} with {n}" + (" images" if i == 0 else "") for i, (n, err) in enumerate(sweep)
+    )
+    out["data_sweep_he"] = ", ".join(
+        f"{err:.1%} עם {n}" + (" תמונות" if i == 0 else "") for i, (n, err) in enumerate(sweep)
+    )
     for wd, runs in d["decays"].items():
         key = wd.replace(".", "_").replace("-", "m")
         for k in ("train_error", "val_error", "train_loss", "val_loss"):

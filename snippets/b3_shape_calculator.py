@@ -92,6 +92,8 @@ def torch_outcome(config: dict, batch: int = DUMMY_BATCH) -> list[dict]:
             assert x.shape[0] == batch, "no layer here may touch the batch dimension"
             out.append({"shape": ["b", *x.shape[1:]], "params": sum(p.numel() for p in layer.parameters())})
     return out
+
+
 # --8<-- [end:build]
 
 
@@ -106,8 +108,16 @@ def _image(h: int, channels: int = 2) -> dict:
 
 
 def _conv(k, s, p, d, bias=True) -> dict:
-    return {"type": "Conv2d", "in_channels": 2, "out_channels": 3, "kernel_size": k, "stride": s,
-            "padding": p, "dilation": d, "bias": bias}
+    return {
+        "type": "Conv2d",
+        "in_channels": 2,
+        "out_channels": 3,
+        "kernel_size": k,
+        "stride": s,
+        "padding": p,
+        "dilation": d,
+        "bias": bias,
+    }
 
 
 def _pool(kind, k, s, p, d, ceil) -> dict:
@@ -133,14 +143,27 @@ def layer_grid() -> list[dict]:
         grid.append({"input": _image(h), "layers": [_conv(k, s, p, d, bias=(k + s) % 2 == 0)]})
     for kind in ("MaxPool2d", "AvgPool2d"):
         dilations = (1, 2) if kind == "MaxPool2d" else (1,)
-        for h, k, s, p, d, ceil in itertools.product(SIZES, (1, 2, 3, 4), (None, 1, 2, 3), (0, 1, 2), dilations,
-                                                     (False, True)):
+        for h, k, s, p, d, ceil in itertools.product(
+            SIZES, (1, 2, 3, 4), (None, 1, 2, 3), (0, 1, 2), dilations, (False, True)
+        ):
             grid.append({"input": _image(h), "layers": [_pool(kind, k, s, p, d, ceil)]})
-    bad = [_conv(0, 1, 0, 1), _conv(-1, 1, 0, 1), _conv(3, 0, 0, 1), _conv(3, -2, 0, 1), _conv(3, 1, -1, 1),
-           _conv(3, 1, 0, 0), _conv(3, 1, 0, -1)]
+    bad = [
+        _conv(0, 1, 0, 1),
+        _conv(-1, 1, 0, 1),
+        _conv(3, 0, 0, 1),
+        _conv(3, -2, 0, 1),
+        _conv(3, 1, -1, 1),
+        _conv(3, 1, 0, 0),
+        _conv(3, 1, 0, -1),
+    ]
     for kind in ("MaxPool2d", "AvgPool2d"):
-        bad += [_pool(kind, 0, None, 0, 1, False), _pool(kind, -2, None, 0, 1, False),
-                _pool(kind, 2, 0, 0, 1, False), _pool(kind, 2, -1, 0, 1, True), _pool(kind, 2, None, -1, 1, False)]
+        bad += [
+            _pool(kind, 0, None, 0, 1, False),
+            _pool(kind, -2, None, 0, 1, False),
+            _pool(kind, 2, 0, 0, 1, False),
+            _pool(kind, 2, -1, 0, 1, True),
+            _pool(kind, 2, None, -1, 1, False),
+        ]
     bad.append(_pool("MaxPool2d", 2, None, 0, 0, False))
     grid += [{"input": _image(7), "layers": [layer]} for layer in bad]
     return grid
@@ -187,23 +210,39 @@ def random_stacks(n: int = 200, seed: int = 0, keep_error: float = 0.15) -> list
 
 def _draw(rng: random.Random, shape: tuple[int, ...]) -> dict:
     image = len(shape) == 4
-    kinds = ["Conv2d", "Conv2d", "MaxPool2d", "AvgPool2d", "ReLU", "Flatten", "Linear"] if image else [
-        "ReLU", "Linear", "Linear", "Flatten", "Conv2d", "MaxPool2d"]
+    kinds = (
+        ["Conv2d", "Conv2d", "MaxPool2d", "AvgPool2d", "ReLU", "Flatten", "Linear"]
+        if image
+        else ["ReLU", "Linear", "Linear", "Flatten", "Conv2d", "MaxPool2d"]
+    )
     kind = rng.choice(kinds)
     off = int(rng.random() < 0.08)
     if kind == "Conv2d":
-        return {"type": kind, "in_channels": (shape[1] if image else 3) + off, "out_channels": rng.randint(1, 6),
-                "kernel_size": rng.randint(1, 5), "stride": rng.randint(1, 3),
-                "padding": rng.choice([0, 1, 2, "same", "valid"]), "dilation": rng.randint(1, 2),
-                "bias": rng.random() < 0.8}
+        return {
+            "type": kind,
+            "in_channels": (shape[1] if image else 3) + off,
+            "out_channels": rng.randint(1, 6),
+            "kernel_size": rng.randint(1, 5),
+            "stride": rng.randint(1, 3),
+            "padding": rng.choice([0, 1, 2, "same", "valid"]),
+            "dilation": rng.randint(1, 2),
+            "bias": rng.random() < 0.8,
+        }
     if kind in ("MaxPool2d", "AvgPool2d"):
         k = rng.randint(1, 4)
-        return _pool(kind, k, rng.choice([None, 1, 2, 3]), rng.randint(0, k // 2), rng.randint(1, 2),
-                     rng.random() < 0.3)
+        return _pool(
+            kind, k, rng.choice([None, 1, 2, 3]), rng.randint(0, k // 2), rng.randint(1, 2), rng.random() < 0.3
+        )
     if kind == "Linear":
-        return {"type": kind, "in_features": shape[-1] + off, "out_features": rng.randint(1, 12),
-                "bias": rng.random() < 0.8}
+        return {
+            "type": kind,
+            "in_features": shape[-1] + off,
+            "out_features": rng.randint(1, 12),
+            "bias": rng.random() < 0.8,
+        }
     return {"type": kind}
+
+
 # --8<-- [end:grid]
 
 
@@ -217,6 +256,7 @@ def as_typed(config: dict) -> dict:
     ...           "layers": [{"type": "MaxPool2d", "kernel_size": 2, "stride": None, "ceil_mode": True}]})
     {'input': {'channels': '3', 'height': '28', 'width': '28'}, 'layers': [{'type': 'MaxPool2d', 'kernel_size': '2', 'stride': '', 'ceil_mode': True}]}
     """
+
     def field(v):
         if isinstance(v, bool):
             return v
@@ -281,5 +321,8 @@ def facts() -> dict[str, object]:
     from snippets.results import load
 
     data = load("b3_shape_calculator", "vectors")["data"]
-    return {**data, "n_grid_accepted": data["n_grid"] - data["n_grid_rejected"],
-            "n_vectors": data["n_grid"] + data["n_stacks"]}
+    return {
+        **data,
+        "n_grid_accepted": data["n_grid"] - data["n_grid_rejected"],
+        "n_vectors": data["n_grid"] + data["n_stacks"],
+    }

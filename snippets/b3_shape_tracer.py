@@ -58,8 +58,9 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     return (size + 2 * p - span) // s + 1
 
 
-def pool_output_size(size: int, kernel_size: int, stride: int | None = None, padding: int = 0,
-                     dilation: int = 1, ceil_mode: bool = False) -> int:
+def pool_output_size(
+    size: int, kernel_size: int, stride: int | None = None, padding: int = 0, dilation: int = 1, ceil_mode: bool = False
+) -> int:
     """Output height (or width) of ``nn.MaxPool2d`` / ``nn.AvgPool2d``.
 
     The stride defaults to the kernel size; padding may be at most ⌊k / 2⌋. In
@@ -90,6 +91,8 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
     if out < 1:
         raise ValueError(f"output size would be {out}: the window (spanning {span}) does not fit in {size} + 2·{p}")
     return out
+
+
 # --8<-- [end:formula]
 
 
@@ -98,12 +101,12 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
 class Row:
     """One line of a shape table: a layer, the shape it outputs and its parameters."""
 
-    name: str                 # position in the Sequential: "1", "2", … ("4.1" inside a nested block)
-    layer: str                # the layer as it would be written in PyTorch, e.g. "Conv2d(3, 5, 3)"
-    shape: tuple[int, ...]    # output shape, dummy batch first
-    params: int               # trainable numbers the layer owns
-    how: str = ""             # how the output size follows from the input size
-    params_how: str = ""      # how the parameter count is made up
+    name: str  # position in the Sequential: "1", "2", … ("4.1" inside a nested block)
+    layer: str  # the layer as it would be written in PyTorch, e.g. "Conv2d(3, 5, 3)"
+    shape: tuple[int, ...]  # output shape, dummy batch first
+    params: int  # trainable numbers the layer owns
+    how: str = ""  # how the output size follows from the input size
+    params_how: str = ""  # how the parameter count is made up
 
 
 def trace(model: nn.Sequential, input_shape: tuple[int, ...] = INPUT_SHAPE, batch: int = DUMMY_BATCH) -> list[Row]:
@@ -125,10 +128,14 @@ def trace(model: nn.Sequential, input_shape: tuple[int, ...] = INPUT_SHAPE, batc
     """
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"model must be an nn.Sequential, got {type(model).__name__}")
-    if not isinstance(input_shape, tuple) or not input_shape or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in input_shape
+    if (
+        not isinstance(input_shape, tuple)
+        or not input_shape
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in input_shape)
     ):
-        raise ValueError(f"input_shape must be a non-empty tuple of positive ints such as (3, 28, 28), got {input_shape!r}")
+        raise ValueError(
+            f"input_shape must be a non-empty tuple of positive ints such as (3, 28, 28), got {input_shape!r}"
+        )
     positive_int("batch", batch, 1)
     x = torch.zeros(batch, *input_shape)
     rows = [Row("input", "input", tuple(x.shape), 0)]
@@ -140,10 +147,20 @@ def trace(model: nn.Sequential, input_shape: tuple[int, ...] = INPUT_SHAPE, batc
                 raise ValueError(
                     f"layer {name}, {describe(layer)}, cannot take an input of shape {format_shape(x.shape)}: {exc}"
                 ) from None
-            rows.append(Row(name, describe(layer), tuple(y.shape), sum(p.numel() for p in layer.parameters()),
-                            explain(layer, tuple(x.shape), tuple(y.shape)), explain_params(layer)))
+            rows.append(
+                Row(
+                    name,
+                    describe(layer),
+                    tuple(y.shape),
+                    sum(p.numel() for p in layer.parameters()),
+                    explain(layer, tuple(x.shape), tuple(y.shape)),
+                    explain_params(layer),
+                )
+            )
             x = y
     return rows
+
+
 # --8<-- [end:tracer]
 
 
@@ -223,9 +240,9 @@ def explain(layer: nn.Module, in_shape: tuple[int, ...], out_shape: tuple[int, .
         conv = isinstance(layer, nn.Conv2d)
         ceil = bool(getattr(layer, "ceil_mode", False))
         parts = []
-        for axis, (h, k, s, d) in enumerate(zip(
-            in_shape[2:], _pair(layer.kernel_size), _pair(layer.stride), _pair(getattr(layer, "dilation", 1))
-        )):
+        for axis, (h, k, s, d) in enumerate(
+            zip(in_shape[2:], _pair(layer.kernel_size), _pair(layer.stride), _pair(getattr(layer, "dilation", 1)))
+        ):
             if conv and isinstance(layer.padding, str):
                 p = "same" if layer.padding == "same" else 0
             else:
@@ -294,6 +311,8 @@ def shape_table(rows: list[Row]) -> str:
         lines.append(f"| {row.name} | `{row.layer}` | {format_shape(row.shape)} | {row.how} | {params} |")
     lines.append(f"|  | **total** |  |  | **{sum(r.params for r in rows):,}** |")
     return "\n".join(lines)
+
+
 # --8<-- [end:table]
 
 
@@ -305,12 +324,14 @@ def reconstruction() -> nn.Sequential:
     the smallest classic stack around it: ReLU, 2 × 2 max pooling, a classifier.
     """
     return nn.Sequential(
-        nn.Conv2d(3, 5, 3),          # the exam's layer: 3 → 5 channels, 3 × 3 kernel
+        nn.Conv2d(3, 5, 3),  # the exam's layer: 3 → 5 channels, 3 × 3 kernel
         nn.ReLU(),
-        nn.MaxPool2d(2),             # stride defaults to the kernel size: halves H and W
-        nn.Flatten(),                # b × C × H × W → b × (C·H·W)
+        nn.MaxPool2d(2),  # stride defaults to the kernel size: halves H and W
+        nn.Flatten(),  # b × C × H × W → b × (C·H·W)
         nn.Linear(5 * 13 * 13, 10),  # in_features must equal C·H·W
     )
+
+
 # --8<-- [end:reconstruction]
 
 
@@ -321,26 +342,61 @@ def _head(features: int) -> list[nn.Module]:
 
 #: Common variants of the reconstruction: (what changes, the network).
 VARIANTS: dict[str, tuple[str, Callable[[], nn.Sequential]]] = {
-    "padding1": ("Padding 1 keeps 28 × 28 (\"same\" for a 3 × 3 kernel)", lambda: nn.Sequential(
-        nn.Conv2d(3, 5, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), *_head(5 * 14 * 14))),
-    "stride2": ("Stride 2: the floor acts twice", lambda: nn.Sequential(
-        nn.Conv2d(3, 5, 3, stride=2), nn.ReLU(), nn.MaxPool2d(2), *_head(5 * 6 * 6))),
-    "two_blocks": ("A second conv block: the odd 11 is floored to 5", lambda: nn.Sequential(
-        nn.Conv2d(3, 5, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(5, 10, 3), nn.ReLU(), nn.MaxPool2d(2), *_head(10 * 5 * 5))),
-    "ceil_mode": ("The same with ceil_mode=True: 11 rounds up to 6", lambda: nn.Sequential(
-        nn.Conv2d(3, 5, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(5, 10, 3), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True), *_head(10 * 6 * 6))),
-    "lenet5": ("LeNet-5's sizes, simplified (padding=2 makes 28 × 28 act as 32 × 32)", lambda: nn.Sequential(
-        nn.Conv2d(3, 6, 5, padding=2), nn.ReLU(), nn.AvgPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.AvgPool2d(2),
-        nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))),
+    "padding1": (
+        'Padding 1 keeps 28 × 28 ("same" for a 3 × 3 kernel)',
+        lambda: nn.Sequential(nn.Conv2d(3, 5, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), *_head(5 * 14 * 14)),
+    ),
+    "stride2": (
+        "Stride 2: the floor acts twice",
+        lambda: nn.Sequential(nn.Conv2d(3, 5, 3, stride=2), nn.ReLU(), nn.MaxPool2d(2), *_head(5 * 6 * 6)),
+    ),
+    "two_blocks": (
+        "A second conv block: the odd 11 is floored to 5",
+        lambda: nn.Sequential(
+            nn.Conv2d(3, 5, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(5, 10, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            *_head(10 * 5 * 5),
+        ),
+    ),
+    "ceil_mode": (
+        "The same with ceil_mode=True: 11 rounds up to 6",
+        lambda: nn.Sequential(
+            nn.Conv2d(3, 5, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(5, 10, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2, ceil_mode=True),
+            *_head(10 * 6 * 6),
+        ),
+    ),
+    "lenet5": (
+        "LeNet-5's sizes, simplified (padding=2 makes 28 × 28 act as 32 × 32)",
+        lambda: nn.Sequential(
+            nn.Conv2d(3, 6, 5, padding=2),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(6, 16, 5),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+            nn.Flatten(),
+            nn.Linear(16 * 5 * 5, 120),
+            nn.ReLU(),
+            nn.Linear(120, 84),
+            nn.ReLU(),
+            nn.Linear(84, 10),
+        ),
+    ),
 }
 
 #: The captions of VARIANTS in the Hebrew edition (facts ``caption_<name>_he``); a
 #: test checks that each says the same numbers as its English caption.
 CAPTIONS_HE: dict[str, str] = {
-    "padding1": "ריפוד 1 שומר על 28 × 28 (\"same\" עבור kernel של 3 × 3)",
+    "padding1": 'ריפוד 1 שומר על 28 × 28 ("same" עבור kernel של 3 × 3)',
     "stride2": "צעד 2: העיגול כלפי מטה פועל פעמיים",
     "two_blocks": "בלוק קונבולוציה שני: ה־11 האי־זוגי מעוגל כלפי מטה ל־5",
     "ceil_mode": "אותו דבר עם ceil_mode=True: ה־11 מעוגל כלפי מעלה ל־6",
@@ -371,27 +427,51 @@ def figure_reconstruction():
     fig, ax = new_figure(7.2, 3.0)
     ax.set_axis_off()
     x, gap, width = 0.0, 0.55, 0.8
-    colours = {"input": PALETTE[6], "Conv2d": PALETTE[0], "ReLU": PALETTE[2], "MaxPool2d": PALETTE[1],
-               "Flatten": PALETTE[3], "Linear": PALETTE[4]}
+    colours = {
+        "input": PALETTE[6],
+        "Conv2d": PALETTE[0],
+        "ReLU": PALETTE[2],
+        "MaxPool2d": PALETTE[1],
+        "Flatten": PALETTE[3],
+        "Linear": PALETTE[4],
+    }
     scale = 2.0 / 28
     for i, row in enumerate(rows):
         kind = "input" if row.name == "input" else row.layer.split("(")[0]
         image = len(row.shape) == 4
         height = row.shape[2] * scale if image else math.sqrt(row.shape[-1]) * scale
         w = width if image else width / 3
-        ax.add_patch(Rectangle((x + (width - w) / 2, -height / 2), w, height, facecolor=colours[kind], alpha=0.25,
-                               edgecolor=colours[kind], linewidth=1.5))
-        ax.text(x + width / 2, 1.28, "input" if kind == "input" else row.layer, ha="center", va="bottom",
-                fontsize=7.5, family="monospace")
+        ax.add_patch(
+            Rectangle(
+                (x + (width - w) / 2, -height / 2),
+                w,
+                height,
+                facecolor=colours[kind],
+                alpha=0.25,
+                edgecolor=colours[kind],
+                linewidth=1.5,
+            )
+        )
+        ax.text(
+            x + width / 2,
+            1.28,
+            "input" if kind == "input" else row.layer,
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            family="monospace",
+        )
         ax.text(x + width / 2, -1.25, format_shape(row.shape).replace(" × ", "×"), ha="center", va="top", fontsize=8)
         if i:
-            ax.add_patch(FancyArrowPatch((x - gap + 0.05, 0), (x - 0.05, 0), arrowstyle="-|>", mutation_scale=10,
-                                         color="#333333"))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x - gap + 0.05, 0), (x - 0.05, 0), arrowstyle="-|>", mutation_scale=10, color="#333333"
+                )
+            )
         x += width + gap
     ax.set_xlim(-0.1, x - gap + 0.1)
     ax.set_ylim(-1.6, 1.6)
-    ax.set_title("B3 · a reconstruction, not the exam's diagram (box height ∝ H, bar length ∝ √features)",
-                 fontsize=9.5)
+    ax.set_title("B3 · a reconstruction, not the exam's diagram (box height ∝ H, bar length ∝ √features)", fontsize=9.5)
     return fig
 
 
@@ -420,9 +500,9 @@ def _facts() -> dict[str, object]:
     ceil = trace(VARIANTS["ceil_mode"][1]())
     net = reconstruction()
     out = {
-        "pool_stride": net[2].stride,                               # MaxPool2d(2): stride = kernel
-        "conv_shrink": net[0].kernel_size[0] - 1,                   # a 3 × 3 kernel without padding
-        "variant_stride": VARIANTS["stride2"][1]()[0].stride[0],    # the stride=2 variant's convolution
+        "pool_stride": net[2].stride,  # MaxPool2d(2): stride = kernel
+        "conv_shrink": net[0].kernel_size[0] - 1,  # a 3 × 3 kernel without padding
+        "variant_stride": VARIANTS["stride2"][1]()[0].stride[0],  # the stride=2 variant's convolution
         "input_shape": format_shape(rows[0].shape),
         "conv_shape": format_shape(conv.shape),
         "pool_shape": format_shape(pool.shape),

@@ -27,18 +27,19 @@ class LipschitzRNNCell(nn.Module):
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
         self.input_size, self.hidden_size = input_size, hidden_size
-        k = 1.0 / math.sqrt(hidden_size)                # nn.RNNCell's range: U(-k, k)
-        self.A = nn.Parameter(torch.eye(hidden_size))   # A = I: the step starts as h + tanh(...)
+        k = 1.0 / math.sqrt(hidden_size)  # nn.RNNCell's range: U(-k, k)
+        self.A = nn.Parameter(torch.eye(hidden_size))  # A = I: the step starts as h + tanh(...)
         self.W = nn.Parameter(torch.empty(hidden_size, hidden_size).uniform_(-k, k))
         self.U = nn.Parameter(torch.empty(hidden_size, input_size).uniform_(-k, k))
         self.b = nn.Parameter(torch.empty(hidden_size).uniform_(-k, k))
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
-        if h_prev is None:                              # first step: start from zeros
+        if h_prev is None:  # first step: start from zeros
             h_prev = x.new_zeros(*x.shape[:-1], self.hidden_size)
         # Rows are samples, so M h is written h Mᵀ = F.linear(h, M); A stays outside the tanh.
         return F.linear(h_prev, self.A) + torch.tanh(F.linear(h_prev, self.W) + F.linear(x, self.U, self.b))
-# --8<-- [end:cell]
+
+    # --8<-- [end:cell]
 
     # The sequence module (snippets/c_lipschitz_sequence.py) drives the same cell
     # with the input projection U x + b computed for all time steps at once.
@@ -92,8 +93,10 @@ class CheckedLipschitzRNNCell(LipschitzRNNCell):
     def _check(self, x, h_prev) -> tuple[torch.Tensor, torch.Tensor, bool]:
         """(x as (B, input_size), h_prev as (B, hidden_size), whether x was unbatched), or an error."""
         if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-            raise TypeError(f"x must be a floating-point tensor, got {type(x).__name__}"
-                            + (f" of dtype {x.dtype}" if isinstance(x, torch.Tensor) else ""))
+            raise TypeError(
+                f"x must be a floating-point tensor, got {type(x).__name__}"
+                + (f" of dtype {x.dtype}" if isinstance(x, torch.Tensor) else "")
+            )
         i, n = self.input_size, self.hidden_size
         if x.dim() not in (1, 2) or x.shape[-1] != i:
             raise ValueError(f"x must have shape (B, input_size) = (B, {i}) or ({i},), got {tuple(x.shape)}")
@@ -106,9 +109,13 @@ class CheckedLipschitzRNNCell(LipschitzRNNCell):
             raise TypeError(f"h_prev must be a tensor or None, got {type(h_prev).__name__}")
         expected = (n,) if unbatched else (x.shape[0], n)
         if tuple(h_prev.shape) != expected:
-            raise ValueError(f"h_prev must have shape {expected} (hidden_size = {n}) to match x of shape "
-                             f"{tuple(x.shape[1:]) if unbatched else tuple(x.shape)}, got {tuple(h_prev.shape)}")
+            raise ValueError(
+                f"h_prev must have shape {expected} (hidden_size = {n}) to match x of shape "
+                f"{tuple(x.shape[1:]) if unbatched else tuple(x.shape)}, got {tuple(h_prev.shape)}"
+            )
         return x, h_prev.reshape(x.shape[0], n), unbatched
+
+
 # --8<-- [end:checked]
 
 
@@ -126,6 +133,8 @@ def step_by_hand(cell: LipschitzRNNCell, x: torch.Tensor, h: torch.Tensor) -> to
     """
     A, W, U, b = (p.detach() for p in (cell.A, cell.W, cell.U, cell.b))
     return A @ h + torch.tanh(W @ h + U @ x + b)
+
+
 # --8<-- [end:by_hand]
 
 
@@ -159,6 +168,8 @@ def first_overflow(norms: list[float]) -> int | None:
     3
     """
     return next((t for t, v in enumerate(norms, 1) if not math.isfinite(v)), None)
+
+
 # --8<-- [end:explode]
 
 
@@ -221,6 +232,8 @@ class BiasOnA(CheckedLipschitzRNNCell):
     def forward(self, x, h_prev=None):
         x, h, _ = self._check(x, h_prev)
         return self.A_layer(h) + torch.tanh(F.linear(h, self.W) + F.linear(x, self.U, self.b))
+
+
 # --8<-- [end:wrong]
 
 
@@ -241,8 +254,14 @@ def figure_state_growth(n: int = 64, steps: int = 60):
         ax.semilogy(range(1, len(shown) + 1), shown, color=colour, linewidth=1.8, label=label)
         if stop:
             ax.plot([len(shown)], [shown[-1]], "x", color=colour, markersize=9)
-            ax.annotate(f"inf at step {stop} (float32)", (len(shown), shown[-1]), textcoords="offset points",
-                        xytext=(-120, -4), fontsize=8, color=colour)
+            ax.annotate(
+                f"inf at step {stop} (float32)",
+                (len(shown), shown[-1]),
+                textcoords="offset points",
+                xytext=(-120, -4),
+                fontsize=8,
+                color=colour,
+            )
     ax.set_xlabel("step t (zero input)")
     ax.set_ylabel("‖h_t‖")
     ax.set_title(f"State norm of the exam cell, hidden {n}: unscaled randn A overflows", fontsize=10)
@@ -252,7 +271,7 @@ def figure_state_growth(n: int = 64, steps: int = 60):
 
 def _mantissa_exponent(value: float) -> tuple[float, int]:
     exponent = math.floor(math.log10(value))
-    return value / 10 ** exponent, exponent
+    return value / 10**exponent, exponent
 
 
 def facts() -> dict[str, object]:

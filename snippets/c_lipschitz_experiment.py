@@ -58,13 +58,16 @@ def noise_padded_digits(pad: int = 50, noise_std: float = 1.0, seed: int = 0):
     from sklearn.model_selection import train_test_split
 
     digits = load_digits()
-    images = torch.tensor(digits.images / 16.0, dtype=torch.float32)   # (N, 8, 8): 8 rows of 8 pixels
+    images = torch.tensor(digits.images / 16.0, dtype=torch.float32)  # (N, 8, 8): 8 rows of 8 pixels
     labels = torch.tensor(digits.target, dtype=torch.long)
     noise = torch.randn(len(images), pad, 8, generator=torch.Generator().manual_seed(seed)) * noise_std
     x = torch.cat([images, noise], dim=1)
-    idx_train, idx_test = train_test_split(np.arange(len(x)), test_size=0.25, random_state=seed,
-                                           stratify=labels.numpy())
+    idx_train, idx_test = train_test_split(
+        np.arange(len(x)), test_size=0.25, random_state=seed, stratify=labels.numpy()
+    )
     return (x[idx_train], labels[idx_train]), (x[idx_test], labels[idx_test])
+
+
 # --8<-- [end:data]
 
 
@@ -94,13 +97,26 @@ def train_one(name: str, data, steps: int, seed: int, eval_every: int = 25):
     (xtr, ytr), test = data
     model = make_model(name, seed=seed)
     start = time.perf_counter()
-    history = fit(model, (xtr, ytr), nn.functional.cross_entropy, steps=steps,
-                  optimizer=torch.optim.Adam(model.parameters(), lr=LR), batch_size=BATCH, seed=seed,
-                  evaluate=test, eval_every=eval_every,
-                  before_step=lambda m: nn.utils.clip_grad_norm_(m.parameters(), CLIP))
-    record = {"seconds": round(time.perf_counter() - start, 2), "final_accuracy": history.eval_accuracy[-1],
-              **history.as_dict()}
+    history = fit(
+        model,
+        (xtr, ytr),
+        nn.functional.cross_entropy,
+        steps=steps,
+        optimizer=torch.optim.Adam(model.parameters(), lr=LR),
+        batch_size=BATCH,
+        seed=seed,
+        evaluate=test,
+        eval_every=eval_every,
+        before_step=lambda m: nn.utils.clip_grad_norm_(m.parameters(), CLIP),
+    )
+    record = {
+        "seconds": round(time.perf_counter() - start, 2),
+        "final_accuracy": history.eval_accuracy[-1],
+        **history.as_dict(),
+    }
     return model, record
+
+
 # --8<-- [end:models]
 
 
@@ -129,8 +145,12 @@ def norms_over_time(model: LastStateClassifier, x: torch.Tensor, y: torch.Tensor
     states = unrolled_states(model, x)
     loss = nn.functional.cross_entropy(model.readout(states[-1]), y)
     grads = torch.autograd.grad(loss, states)
-    return {"state_norm": [h.detach().norm(dim=1).mean().item() for h in states],
-            "grad_norm": [g.norm(dim=1).mean().item() for g in grads]}
+    return {
+        "state_norm": [h.detach().norm(dim=1).mean().item() for h in states],
+        "grad_norm": [g.norm(dim=1).mean().item() for g in grads],
+    }
+
+
 # --8<-- [end:dynamics]
 
 
@@ -140,8 +160,18 @@ def run_task(pad: int, steps: int, seeds=(0, 1, 2), models=MODELS, dynamics: boo
     with single_thread():
         data = noise_padded_digits(pad=pad)
         (_, _), (xte, yte) = data
-        out = {"pad": pad, "steps": steps, "seeds": list(seeds), "hidden": HIDDEN, "lr": LR, "batch": BATCH,
-               "clip": CLIP, "threads": 1, "runs": {}, "final": {}}
+        out = {
+            "pad": pad,
+            "steps": steps,
+            "seeds": list(seeds),
+            "hidden": HIDDEN,
+            "lr": LR,
+            "batch": BATCH,
+            "clip": CLIP,
+            "threads": 1,
+            "runs": {},
+            "final": {},
+        }
         if dynamics:
             out["dynamics_init"], out["dynamics_trained"] = {}, {}
         for name in models:
@@ -166,12 +196,18 @@ def experiment_noise_padded(steps: int = 300, seeds=(0, 1, 2), pad: int = 50) ->
 def experiment_no_padding(steps: int = 300, seeds=(0, 1, 2)) -> dict:
     """The control: the same digits without noise (8 steps). It does not separate the models."""
     return run_task(pad=0, steps=steps, seeds=seeds)
+
+
 # --8<-- [end:experiment]
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"mean": float(np.mean(values)), "min": float(min(values)), "max": float(max(values)),
-            "std": float(np.std(values))}
+    return {
+        "mean": float(np.mean(values)),
+        "min": float(min(values)),
+        "max": float(max(values)),
+        "std": float(np.std(values)),
+    }
 
 
 def _curves(ax, record: dict, key: str, ylabel: str) -> None:
@@ -193,9 +229,11 @@ def figure_accuracy(loss_top: float = 3.0):
     left.axhline(0.1, color="#555555", linewidth=0.8, linestyle=":", label="chance (10 %)")
     left.set_ylim(0, 1)
     _curves(right, record, "train_loss", "training loss (cross-entropy)")
-    right.set_ylim(0, loss_top)   # the exam cell's first records are far higher (its state starts large)
-    fig.suptitle(f"Digits, 8 rows then {record['pad']} noise steps: mean and range over "
-                 f"{len(record['seeds'])} seeds", fontsize=10)
+    right.set_ylim(0, loss_top)  # the exam cell's first records are far higher (its state starts large)
+    fig.suptitle(
+        f"Digits, 8 rows then {record['pad']} noise steps: mean and range over {len(record['seeds'])} seeds",
+        fontsize=10,
+    )
     handles, labels = left.get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=3, frameon=False)
     return fig
@@ -210,8 +248,15 @@ def figure_final():
         for offset, record, marker in ((-0.15, plain, "o"), (0.15, padded, "^")):
             accs = record["final"][name]
             label = "no padding (8 steps)" if marker == "o" else f"padded ({8 + padded['pad']} steps)"
-            ax.scatter([k + offset] * len(accs), accs, color=COLOURS[name], marker=marker, s=30,
-                       label=label if k == 0 else None, edgecolors="#111111" if marker == "o" else "none")
+            ax.scatter(
+                [k + offset] * len(accs),
+                accs,
+                color=COLOURS[name],
+                marker=marker,
+                s=30,
+                label=label if k == 0 else None,
+                edgecolors="#111111" if marker == "o" else "none",
+            )
     ax.axhline(0.1, color="#555555", linewidth=0.8, linestyle=":")
     ticks = ["tanh RNN", "tanh RNN\n(orthogonal init)", "Lipschitz RNN", "exam cell\n(A = I)"]
     ax.set_xticks(range(len(MODELS)), ticks, fontsize=8)
@@ -230,16 +275,23 @@ def figure_dynamics():
         for key, style in (("dynamics_init", "-"), ("dynamics_trained", "--")):
             d = record[key][name]
             t = range(1, len(d["state_norm"]) + 1)
-            left.semilogy(t, d["state_norm"], style, color=COLOURS[name], linewidth=1.5,
-                          label=LABELS[name] if style == "-" else None)
+            left.semilogy(
+                t,
+                d["state_norm"],
+                style,
+                color=COLOURS[name],
+                linewidth=1.5,
+                label=LABELS[name] if style == "-" else None,
+            )
             right.semilogy(t, d["grad_norm"], style, color=COLOURS[name], linewidth=1.5)
     for ax in (left, right):
         ax.axvline(8.5, color="#999999", linewidth=0.8, linestyle=":")
         ax.set_xlabel("time step t (digit rows 1–8, then noise)")
     left.set_ylabel("‖h_t‖ (mean over test set)")
     right.set_ylabel("‖∂L/∂h_t‖ (mean over test set)")
-    fig.suptitle("Hidden-state norm and gradient norm through time: solid at initialisation, dashed after training",
-                 fontsize=10)
+    fig.suptitle(
+        "Hidden-state norm and gradient norm through time: solid at initialisation, dashed after training", fontsize=10
+    )
     handles, labels = left.get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=2, frameon=False)
     return fig
@@ -256,11 +308,24 @@ def facts() -> dict[str, object]:
     padded = load("c_lipschitz_experiment", "noise_padded")
     plain = load("c_lipschitz_experiment", "no_padding")["data"]
     data = padded["data"]
-    out = {"steps": data["steps"], "pad": data["pad"], "length": 8 + data["pad"], "hidden": data["hidden"],
-           "batch": data["batch"], "lr": f"{data['lr']:g}", "clip": f"{data['clip']:g}", "n_seeds": len(data["seeds"]),
-           "beta": f"{BETA:g}", "gamma": f"{GAMMA:g}", "eps": f"{EPS:g}", "init_std": f"{INIT_STD:g}",
-           "eps_t": f"{EPS * (8 + data['pad']):.1f}", "cpu": padded["produced"]["cpu"],
-           "total_seconds": f"{padded['seconds']:.0f}", "load": _load(padded["produced"])}
+    out = {
+        "steps": data["steps"],
+        "pad": data["pad"],
+        "length": 8 + data["pad"],
+        "hidden": data["hidden"],
+        "batch": data["batch"],
+        "lr": f"{data['lr']:g}",
+        "clip": f"{data['clip']:g}",
+        "n_seeds": len(data["seeds"]),
+        "beta": f"{BETA:g}",
+        "gamma": f"{GAMMA:g}",
+        "eps": f"{EPS:g}",
+        "init_std": f"{INIT_STD:g}",
+        "eps_t": f"{EPS * (8 + data['pad']):.1f}",
+        "cpu": padded["produced"]["cpu"],
+        "total_seconds": f"{padded['seconds']:.0f}",
+        "load": _load(padded["produced"]),
+    }
     for tag, record in (("pad", data), ("plain", plain)):
         for name in MODELS:
             s = _summary(record["final"][name])
@@ -270,10 +335,14 @@ def facts() -> dict[str, object]:
     import inspect
 
     (_, _), (x_test, y_test) = noise_padded_digits(pad=data["pad"])
-    out |= {"n_test": len(y_test), "pixels_per_step": x_test.shape[2], "rows": x_test.shape[1] - data["pad"],
-            "plain_length": x_test.shape[1] - data["pad"] + plain["pad"],
-            "chance": f"{100 / len(set(y_test.tolist())):.0f}",
-            "loss_top": f"{inspect.signature(figure_accuracy).parameters['loss_top'].default:g}"}
+    out |= {
+        "n_test": len(y_test),
+        "pixels_per_step": x_test.shape[2],
+        "rows": x_test.shape[1] - data["pad"],
+        "plain_length": x_test.shape[1] - data["pad"] + plain["pad"],
+        "chance": f"{100 / len(set(y_test.tolist())):.0f}",
+        "loss_top": f"{inspect.signature(figure_accuracy).parameters['loss_top'].default:g}",
+    }
     vanilla = data["runs"]["vanilla"]
     out["train_loss_first_vanilla"] = f"{np.mean([r['train_loss'][0] for r in vanilla]):.2f}"
     out["eval_loss_first_vanilla"] = f"{np.mean([r['eval_loss'][0] for r in vanilla]):.2f}"

@@ -124,8 +124,14 @@ def _wrap(text: str, indent: str = "      ", width: int = 88) -> list[str]:
     """A sentence as indented lines of at most ``width`` characters (a code quote is never split)."""
     import textwrap
 
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _syntax_error(path: Path) -> str | None:
@@ -157,8 +163,12 @@ def _captured(path: Path, limit: int = 2000) -> str:
         return f.read(limit).decode("utf-8", errors="replace")
 
 
-def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEOUT_S,
-                call_limit_s: float = CALL_LIMIT_S, class_names: list[str | None] | None = None) -> list[Report]:
+def grade_files(
+    paths: list[str | os.PathLike],
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    call_limit_s: float = CALL_LIMIT_S,
+    class_names: list[str | None] | None = None,
+) -> list[Report]:
     """Grade several answers in one child process (one torch import); one Report per path, in order.
 
     ``class_names[i]`` names the class to grade in ``paths[i]`` (None: the file's only candidate).
@@ -184,11 +194,24 @@ def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEO
         tmpdir = Path(tmp)
         events_path, out_path, err_path = tmpdir / "events.jsonl", tmpdir / "stdout", tmpdir / "stderr"
         jobs = json.dumps([[str(Path(r.path).resolve()), wanted[id(r)] or ""] for r in todo])
-        cmd = [sys.executable, "-I", str(Path(__file__).resolve()), "--child", str(events_path),
-               str(call_limit_s), jobs]
+        cmd = [
+            sys.executable,
+            "-I",
+            str(Path(__file__).resolve()),
+            "--child",
+            str(events_path),
+            str(call_limit_s),
+            jobs,
+        ]
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                    cwd=Path(todo[0].path).resolve().parent, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                cwd=Path(todo[0].path).resolve().parent,
+                start_new_session=True,
+            )
             timed_out = _wait(proc, events_path, timeout_s)
         events = _read_events(events_path)
         printed = _captured(out_path).strip()
@@ -208,14 +231,17 @@ def grade_files(paths: list[str | os.PathLike], timeout_s: float = DEFAULT_TIMEO
                 if stderr:
                     why += f": {stderr.splitlines()[-1]}"
             else:
-                why = (f"the Python process ended (exit status {proc.returncode}) while {_stage_words(stage)}"
-                       " (os._exit(), or a crash of the interpreter)")
+                why = (
+                    f"the Python process ended (exit status {proc.returncode}) while {_stage_words(stage)}"
+                    " (os._exit(), or a crash of the interpreter)"
+                )
             if stage in ("start", "ready", "import", "find"):
                 r.fatal = why
             else:
                 _fill_unchecked(r, f"not checked: {why}")
-        if printed and r.fatal is None and len(todo) == 1 and not any(
-                e.get("event") == "printed" for e in events):  # written below Python's sys.stdout
+        if (
+            printed and r.fatal is None and len(todo) == 1 and not any(e.get("event") == "printed" for e in events)
+        ):  # written below Python's sys.stdout
             r.notes.append("your code wrote to stdout (ignored by the grader)")
     return reports
 
@@ -284,27 +310,42 @@ def _fill_unchecked(report: Report, message: str) -> None:
     report.checks.sort(key=lambda c: order.index(c.key))
 
 
-def grade(path: str | os.PathLike, timeout_s: float = DEFAULT_TIMEOUT_S, call_limit_s: float = CALL_LIMIT_S,
-          class_name: str | None = None) -> Report:
+def grade(
+    path: str | os.PathLike,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    call_limit_s: float = CALL_LIMIT_S,
+    class_name: str | None = None,
+) -> Report:
     """Grade one answer file in its own child process."""
     return grade_files([path], timeout_s, call_limit_s, [class_name])[0]
 
 
 def main(argv: list[str] | None = None) -> int:
     """The command line: print the report, return the exit status (0 full marks, 1 points lost, 2 not gradable)."""
-    parser = argparse.ArgumentParser(prog="python -m snippets.c_lipschitz_grader",
-                                     description="Grade an answer to Part C (the Lipschitz RNN module).")
+    parser = argparse.ArgumentParser(
+        prog="python -m snippets.c_lipschitz_grader",
+        description="Grade an answer to Part C (the Lipschitz RNN module).",
+    )
     parser.add_argument("answer", help="the answer file, e.g. my_answer.py")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                        help="wall-clock limit in seconds for your code, counted once Python and torch have started "
-                             f"(default {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--class", dest="class_name", default=None,
-                        help="the class to grade, when the file defines several nn.Module subclasses")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help="wall-clock limit in seconds for your code, counted once Python and torch have started "
+        f"(default {DEFAULT_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--class",
+        dest="class_name",
+        default=None,
+        help="the class to grade, when the file defines several nn.Module subclasses",
+    )
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
-    report = grade(args.answer, timeout_s=args.timeout, call_limit_s=min(CALL_LIMIT_S, args.timeout),
-                   class_name=args.class_name)
+    report = grade(
+        args.answer, timeout_s=args.timeout, call_limit_s=min(CALL_LIMIT_S, args.timeout), class_name=args.class_name
+    )
     sys.stdout.write(report.text())
     return report.exit_code
 
@@ -420,29 +461,46 @@ class _Child:
             self.emit("fatal", message=f"importing {name} {err}")
             return self.emit("done")
         self.emit("stage", stage="find")
-        classes = [c for c in vars(mod).values()
-                   if inspect.isclass(c) and issubclass(c, nn.Module) and c.__module__ == module_name]
+        classes = [
+            c
+            for c in vars(mod).values()
+            if inspect.isclass(c) and issubclass(c, nn.Module) and c.__module__ == module_name
+        ]
         if class_name:
             chosen = [c for c in classes if c.__name__ == class_name]
             if not chosen:
-                self.emit("fatal", message=f"{name} defines no nn.Module subclass named {class_name!r} "
-                                           f"(it defines: {', '.join(c.__name__ for c in classes) or 'none'})")
+                self.emit(
+                    "fatal",
+                    message=f"{name} defines no nn.Module subclass named {class_name!r} "
+                    f"(it defines: {', '.join(c.__name__ for c in classes) or 'none'})",
+                )
                 return self.emit("done")
             classes = chosen
         if not classes:
             others = [c.__name__ for c in vars(mod).values() if inspect.isclass(c) and c.__module__ == module_name]
-            hint = (f" It defines {', '.join(others)}, which do{'es' * (len(others) == 1)} not inherit from "
-                    "nn.Module: write class Name(nn.Module).") if others else ""
-            self.emit("fatal", message=f"{name} defines no subclass of torch.nn.Module: the question asks for "
-                                       f"a PyTorch module.{hint}")
+            hint = (
+                (
+                    f" It defines {', '.join(others)}, which do{'es' * (len(others) == 1)} not inherit from "
+                    "nn.Module: write class Name(nn.Module)."
+                )
+                if others
+                else ""
+            )
+            self.emit(
+                "fatal",
+                message=f"{name} defines no subclass of torch.nn.Module: the question asks for a PyTorch module.{hint}",
+            )
             return self.emit("done")
         if len(classes) > 1:
             with_forward = [c for c in classes if "forward" in vars(c) and _n_args(vars(c)["forward"]) >= 2]
             classes = with_forward if len(with_forward) >= 1 else classes
         if len(classes) > 1:
-            self.emit("fatal", message=f"{name} defines several nn.Module subclasses with forward(x, h_prev): "
-                                       f"{', '.join(c.__name__ for c in classes)}. Choose one with "
-                                       f"--class NAME (make grade-c FILE=... CLASS=NAME).")
+            self.emit(
+                "fatal",
+                message=f"{name} defines several nn.Module subclasses with forward(x, h_prev): "
+                f"{', '.join(c.__name__ for c in classes)}. Choose one with "
+                f"--class NAME (make grade-c FILE=... CLASS=NAME).",
+            )
             return self.emit("done")
         cls = classes[0]
         self.emit("class", name=cls.__name__)
@@ -513,8 +571,7 @@ class _Grading:
 
     def emit(self, key: str, score: int, message: str | None = None, notes: list[str] | None = None):
         pts = next(p for k, p, _ in POINTS if k == key)
-        self.child.emit("check", key=key, score=max(0, min(pts, score)), max=pts, message=message,
-                        notes=notes or [])
+        self.child.emit("check", key=key, score=max(0, min(pts, score)), max=pts, message=message, notes=notes or [])
 
     def stage(self, key: str) -> None:
         self.child.emit("stage", stage=f"check:{key}")
@@ -534,8 +591,14 @@ class _Grading:
             kw, err_kw = self.child.call(cls, input_size=self.I, hidden_size=self.H)
             if err_kw is None and "_parameters" in vars(kw):
                 return kw, True, None
-            return None, True, (f"{sig} {err}. The question's __init__ takes input_size and hidden_size "
-                                "(other arguments need defaults).")
+            return (
+                None,
+                True,
+                (
+                    f"{sig} {err}. The question's __init__ takes input_size and hidden_size "
+                    "(other arguments need defaults)."
+                ),
+            )
 
         def without_super():  # the module as if super().__init__() had been called first
             obj = cls.__new__(cls)
@@ -560,9 +623,13 @@ class _Grading:
         if called_super:
             self.emit("super", 1)
         else:
-            self.emit("super", 0, "__init__ does not call super().__init__(): without it nn.Module is not set "
-                                  "up (assigning an nn.Parameter or a layer raises AttributeError, parameters() "
-                                  "fails). The rest is graded as if it were called.")
+            self.emit(
+                "super",
+                0,
+                "__init__ does not call super().__init__(): without it nn.Module is not set "
+                "up (assigning an nn.Parameter or a layer raises AttributeError, parameters() "
+                "fails). The rest is graded as if it were called.",
+            )
         self.module = module
         self.stage("parameters")
         self.find_slots()
@@ -606,13 +673,16 @@ class _Grading:
         for role in ("A", "W", "U"):
             if len(self.slots[role]) > 1:
                 labels = ", ".join(s.label for s in self.slots[role])
-                self.notes["parameters"].append(f"several tensors could be {role} ({labels}): {labels.split(',')[0]}"
-                                                " is taken")
+                self.notes["parameters"].append(
+                    f"several tensors could be {role} ({labels}): {labels.split(',')[0]} is taken"
+                )
                 self.slots[role] = self.slots[role][:1]
         if len(self.slots["b"]) > 1:
             labels = " + ".join(s.label for s in self.slots["b"])
-            self.notes["parameters"].append(f"b is {labels}: biases inside the tanh add up to one vector (as "
-                                            "nn.RNNCell's b_ih + b_hh), so the model is the equation's; accepted")
+            self.notes["parameters"].append(
+                f"b is {labels}: biases inside the tanh add up to one vector (as "
+                "nn.RNNCell's b_ih + b_hh), so the model is the equation's; accepted"
+            )
 
     def _role_by_shape(self, lin) -> str | None:
         if (lin.in_features, lin.out_features) == (self.I, self.H):
@@ -631,11 +701,17 @@ class _Grading:
         return True, ""
 
     _PROBLEMS = {
-        "plain": ("a plain tensor, not an nn.Parameter", "plain tensors, not nn.Parameters",
-                  ": parameters() does not list {them}, so the optimiser never updates {them} "
-                  "(and .to(), .double() do not convert {them})"),
-        "unregistered": ("an nn.Parameter the module does not register", "nn.Parameters the module does not "
-                         "register", ": parameters() does not list {them}"),
+        "plain": (
+            "a plain tensor, not an nn.Parameter",
+            "plain tensors, not nn.Parameters",
+            ": parameters() does not list {them}, so the optimiser never updates {them} "
+            "(and .to(), .double() do not convert {them})",
+        ),
+        "unregistered": (
+            "an nn.Parameter the module does not register",
+            "nn.Parameters the module does not register",
+            ": parameters() does not list {them}",
+        ),
         "frozen": ("requires_grad=False", "requires_grad=False", ": never learned"),
     }
 
@@ -645,9 +721,11 @@ class _Grading:
         if missing:
             score -= len(missing)
             names = ", ".join(missing)
-            lost.append(f"no {names} found: expected {'an nn.Parameter' if len(missing) == 1 else 'nn.Parameters'} "
-                        f"named {names}, or nn.Linear layers named after A, W, U (b may be the bias of the W or "
-                        "U layer)")
+            lost.append(
+                f"no {names} found: expected {'an nn.Parameter' if len(missing) == 1 else 'nn.Parameters'} "
+                f"named {names}, or nn.Linear layers named after A, W, U (b may be the bias of the W or "
+                "U layer)"
+            )
         for role in _ROLES:
             if not self.slots[role]:
                 continue
@@ -668,8 +746,12 @@ class _Grading:
     def check_shapes(self) -> None:
         n_in, H = self.I, self.H
         wanted = {"A": [(H, H)], "W": [(H, H)], "U": [(H, n_in), (n_in, H)], "b": [(H,), (1, H)]}
-        words = {"A": f"(hidden, hidden) = ({H}, {H})", "W": f"(hidden, hidden) = ({H}, {H})",
-                 "U": f"(hidden, input) = ({H}, {n_in}) or its transpose ({n_in}, {H})", "b": f"(hidden,) = ({H},)"}
+        words = {
+            "A": f"(hidden, hidden) = ({H}, {H})",
+            "W": f"(hidden, hidden) = ({H}, {H})",
+            "U": f"(hidden, input) = ({H}, {n_in}) or its transpose ({n_in}, {H})",
+            "b": f"(hidden,) = ({H},)",
+        }
         bad = []
         for role in _ROLES:
             for slot in self.slots[role]:
@@ -706,8 +788,11 @@ class _Grading:
                 out[role] = sum(t.reshape(-1) for t in tensors) if tensors else None
             else:
                 out[role] = tensors[0] if tensors else None
-        out["c"] = sum(s.get().detach().to("cpu", self.torch.float64) for s in self.outside_bias) \
-            if self.outside_bias else None
+        out["c"] = (
+            sum(s.get().detach().to("cpu", self.torch.float64) for s in self.outside_bias)
+            if self.outside_bias
+            else None
+        )
         return out
 
     def inputs(self, dtype, batched: bool = True, device: str = "cpu"):
@@ -722,14 +807,19 @@ class _Grading:
         torch = self.torch
         v = self.values()
         H, n_in = self.H, self.I
-        zero = {"A": torch.zeros(H, H, dtype=torch.float64), "W": torch.zeros(H, H, dtype=torch.float64),
-                "U": torch.zeros(H, n_in, dtype=torch.float64), "b": torch.zeros(H, dtype=torch.float64)}
+        zero = {
+            "A": torch.zeros(H, H, dtype=torch.float64),
+            "W": torch.zeros(H, H, dtype=torch.float64),
+            "U": torch.zeros(H, n_in, dtype=torch.float64),
+            "b": torch.zeros(H, dtype=torch.float64),
+        }
         V = {r: (v[r] if v[r] is not None else zero[r]) for r in _ROLES}
         U = V["U"] if tuple(V["U"].shape) == (H, n_in) else V["U"].T
         b = V["b"].reshape(-1)
         x, h = x.to("cpu", torch.float64), h.to("cpu", torch.float64)
-        forms: dict[str, list] = {k: [] for k in ("equation", "equation + c", "A inside tanh", "no tanh",
-                                                 "sigmoid", "no A h")}
+        forms: dict[str, list] = {
+            k: [] for k in ("equation", "equation + c", "A inside tanh", "no tanh", "sigmoid", "no A h")
+        }
         for A in {id(V["A"]): V["A"], id(V["A"].T): V["A"].T}.values():
             for W in (V["W"], V["W"].T):
                 Ah, inner = h @ A.T, h @ W.T + x @ U.T + b
@@ -744,9 +834,11 @@ class _Grading:
 
     def matches(self, out, forms: list) -> bool:
         torch = self.torch
-        return any(tuple(out.shape) == tuple(f.shape)
-                   and torch.allclose(out.detach().to("cpu", torch.float64), f, rtol=1e-4, atol=1e-5)
-                   for f in forms)
+        return any(
+            tuple(out.shape) == tuple(f.shape)
+            and torch.allclose(out.detach().to("cpu", torch.float64), f, rtol=1e-4, atol=1e-5)
+            for f in forms
+        )
 
     def run_forward(self, x, h):
         """(output tensor or None, a sentence when it failed)."""
@@ -755,20 +847,22 @@ class _Grading:
             self.hung = self.hung or err.startswith("did not return")
             return None, f"forward(x, h_prev) {err}"
         if isinstance(out, (tuple, list)):
-            return None, (f"forward returned a {type(out).__name__} of {len(out)}, not a tensor: the question "
-                          "asks for the next hidden state only")
+            return None, (
+                f"forward returned a {type(out).__name__} of {len(out)}, not a tensor: the question "
+                "asks for the next hidden state only"
+            )
         if not isinstance(out, self.torch.Tensor):
             return None, f"forward returned {type(out).__name__}, not a tensor"
         return out, None
 
     _WRONG = {
         "A inside tanh": "it computes tanh(A h + W h + U x + b): A is inside the tanh, so A and W only appear as "
-                         "A + W and the state is squashed into (-1, 1) at every step",
+        "A + W and the state is squashed into (-1, 1) at every step",
         "no tanh": "it computes A h + W h + U x + b: the tanh is missing, so the step is linear",
         "sigmoid": "it computes A h + sigmoid(W h + U x + b): the equation's nonlinearity is tanh",
         "no A h": "it computes tanh(W h + U x + b): the term A h outside the tanh is missing",
         "equation + c": "it computes A h + c + tanh(W h + U x + b), with c the bias of the A nn.Linear "
-                        "(bias=True by default): the equation has no such term; use bias=False",
+        "(bias=True by default): the equation has no such term; use bias=False",
     }
 
     def check_forward(self) -> None:
@@ -780,14 +874,17 @@ class _Grading:
             x, h = self.inputs(torch.float64)
             out, err = self.run_forward(x, h)
             self.form = "batch" if err is None else None
-            return self.emit("forward", 0, err or "not compared with the equation: the parameters' shapes are "
-                                                  "wrong (see above)")
+            return self.emit(
+                "forward", 0, err or "not compared with the equation: the parameters' shapes are wrong (see above)"
+            )
         x, h = self.inputs(torch.float64)
         out, err = self.run_forward(x, h)
         shape_note = None
         if err is None and tuple(out.shape) != (self.B, self.H):
-            shape_note = (f"for x of shape ({self.B}, {self.I}) and h_prev ({self.B}, {self.H}) it returned shape "
-                          f"{tuple(out.shape)}, expected ({self.B}, {self.H})")
+            shape_note = (
+                f"for x of shape ({self.B}, {self.I}) and h_prev ({self.B}, {self.H}) it returned shape "
+                f"{tuple(out.shape)}, expected ({self.B}, {self.H})"
+            )
         if err is None and shape_note is None:
             self.form = "batch"
             return self.emit("forward", *self.judge(out, self.candidates(x, h), missing, 8))
@@ -801,10 +898,15 @@ class _Grading:
             score, message = self.judge(one.reshape(-1), self.candidates(xs, hs), missing, 4)
             if score > 0:
                 self.form = "single"
-                return self.emit("forward", score, (
-                    f"right for one sample (x of shape ({self.I},), h ({self.H},)), but not for a batch of rows: "
-                    f"{batch_words}. A @ h is for one column vector; for h of shape (B, hidden) write h @ A.T "
-                    "or F.linear(h, A)" + (f"; {message}" if message else "")))
+                return self.emit(
+                    "forward",
+                    score,
+                    (
+                        f"right for one sample (x of shape ({self.I},), h ({self.H},)), but not for a batch of rows: "
+                        f"{batch_words}. A @ h is for one column vector; for h of shape (B, hidden) write h @ A.T "
+                        "or F.linear(h, A)" + (f"; {message}" if message else "")
+                    ),
+                )
             return self.emit("forward", 0, f"for a batch, {batch_words}; for one sample, {message}")
         self.emit("forward", 0, batch_words)
 
@@ -812,15 +914,19 @@ class _Grading:
         score = full - 2 * len(missing)
         if self.matches(out, forms["equation"]):
             if missing:
-                return score, (f"it computes the equation with {', '.join(missing)} = 0: "
-                               f"{'that term is' if len(missing) == 1 else 'those terms are'} missing")
+                return score, (
+                    f"it computes the equation with {', '.join(missing)} = 0: "
+                    f"{'that term is' if len(missing) == 1 else 'those terms are'} missing"
+                )
             return full, None
         for key, sentence in self._WRONG.items():
             if forms[key] and self.matches(out, forms[key]):
                 return 0, sentence
         diff = min((out.detach().to("cpu", self.torch.float64) - f).abs().max().item() for f in forms["equation"])
-        return 0, (f"the output differs from A h + tanh(W h + U x + b) computed from your own parameters "
-                   f"(set to random values), by up to {diff:.3g}")
+        return 0, (
+            f"the output differs from A h + tanh(W h + U x + b) computed from your own parameters "
+            f"(set to random values), by up to {diff:.3g}"
+        )
 
     def forward_inputs(self, dtype, device="cpu"):
         return self.inputs(dtype, batched=self.form != "single", device=device)
@@ -836,8 +942,9 @@ class _Grading:
         if self.form is None:
             return self.emit("h_prev_none", 0, "not checked: forward fails with an explicit h_prev (see above)")
         if len(params) < 2 or params[1].default is inspect.Parameter.empty:
-            return self.emit("h_prev_none", 1, None,
-                             ["forward does not accept h_prev=None (not asked for; no point lost)"])
+            return self.emit(
+                "h_prev_none", 1, None, ["forward does not accept h_prev=None (not asked for; no point lost)"]
+            )
         self.randomise(torch.float64)
         x, h = self.forward_inputs(torch.float64)
         expected, err = self.run_forward(x, torch.zeros_like(h))
@@ -846,10 +953,16 @@ class _Grading:
         got, err = self.child.call(self.module, x)
         if err:
             return self.emit("h_prev_none", 0, f"h_prev has a default, but forward(x) {err}")
-        if not isinstance(got, torch.Tensor) or tuple(got.shape) != tuple(expected.shape) \
-                or not torch.allclose(got.detach().double(), expected.detach().double(), rtol=1e-6, atol=1e-8):
-            return self.emit("h_prev_none", 0, "h_prev has a default, but forward(x) is not forward(x, zeros): "
-                                               "the first step should start from h = 0")
+        if (
+            not isinstance(got, torch.Tensor)
+            or tuple(got.shape) != tuple(expected.shape)
+            or not torch.allclose(got.detach().double(), expected.detach().double(), rtol=1e-6, atol=1e-8)
+        ):
+            return self.emit(
+                "h_prev_none",
+                0,
+                "h_prev has a default, but forward(x) is not forward(x, zeros): the first step should start from h = 0",
+            )
         self.emit("h_prev_none", 1, None, ["forward(x) is the step from h = 0"])
 
     def check_gradients(self) -> None:
@@ -872,15 +985,23 @@ class _Grading:
             (out.to("cpu", torch.float64) * weights).sum().backward()
 
         if not out.requires_grad:
-            return self.emit("gradients", 0, "the output does not require grad: forward cuts the graph "
-                                             "(.detach(), torch.no_grad() or .data), so nothing can be learned")
+            return self.emit(
+                "gradients",
+                0,
+                "the output does not require grad: forward cuts the graph "
+                "(.detach(), torch.no_grad() or .data), so nothing can be learned",
+            )
         _, err = self.child.call(backward)
         if err:
             return self.emit("gradients", 0, f"backward() {err}")
         blocked = [s.label for _, s in learnable if s.get().grad is None or not s.get().grad.abs().sum() > 0]
         if blocked:
-            return self.emit("gradients", 0, f"no gradient reaches {', '.join(blocked)}: forward cuts the graph "
-                                             "for them (.detach(), torch.no_grad(), .data or .item())")
+            return self.emit(
+                "gradients",
+                0,
+                f"no gradient reaches {', '.join(blocked)}: forward cuts the graph "
+                "for them (.detach(), torch.no_grad(), .data or .item())",
+            )
         self.emit("gradients", 2)
 
     def check_dtype_device(self) -> None:
@@ -914,8 +1035,10 @@ class _Grading:
             if err:
                 lost.append(f"with {what}, {err}")
             elif out.dtype != dtype or out.device.type != device:
-                lost.append(f"with {what} (module moved with .to()), the output is "
-                            f"{str(out.dtype).removeprefix('torch.')} on {out.device.type}")
+                lost.append(
+                    f"with {what} (module moved with .to()), the output is "
+                    f"{str(out.dtype).removeprefix('torch.')} on {out.device.type}"
+                )
         self.child.call(self.module.to, "cpu")
         if torch.cuda.is_available() and not lost:
             notes.append("device: checked on CUDA")
@@ -944,12 +1067,12 @@ def _child_main(argv: list[str]) -> int:
     return 0
 
 
-
 def facts() -> dict[str, object]:
     """The exit statuses chapter C prints, read from ``Report.exit_code``."""
     full = Report("a.py", "Cell", [Check(k, p, p, t) for k, p, t in POINTS])
     lost = Report("a.py", "Cell", [Check(k, 0, p, t) for k, p, t in POINTS])
     return {"exit_full": full.exit_code, "exit_lost": lost.exit_code, "exit_fatal": Report("a.py", fatal="x").exit_code}
+
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":

@@ -21,4 +21,6 @@ class Cell(nn.Module):
 
     def forward(self, x, h_prev):
         return torch.tanh(h_prev @ self.A.T + h_prev @ self.W.T + x @ self.U.T + self.b)
+
+
 # --8<-- [end:sample]

@@ -76,6 +76,8 @@ def symmetric_part_max_eig(M: torch.Tensor, beta: float, gamma: float) -> float:
     """
     sym = (1 - beta) * (M + M.T)
     return round(torch.linalg.eigvalsh(sym).max().item() - gamma, 12)
+
+
 # --8<-- [end:construction]
 
 
@@ -92,12 +94,13 @@ def paper_code_init(n: int, init_std: float, generator: torch.Generator | None =
     return torch.randn(n, n, generator=generator) * (init_std / n)
 
 
-BOOK_INIT_STD = 12.0         # this book's choice for n = 64: not a value of the official code
+BOOK_INIT_STD = 12.0  # this book's choice for n = 64: not a value of the official code
 OFFICIAL_DEFAULT_INIT_STD = 0.1  # driver.py's --init_std default (erichson/LipschitzRNN, commit df6552e, 2021-06-28)
 
 
-def init_spectrum(n: int, init_std: float, beta: float = 0.75, gamma: float = 1e-3, eps: float = 0.1,
-                  seed: int = 0) -> dict[str, float]:
+def init_spectrum(
+    n: int, init_std: float, beta: float = 0.75, gamma: float = 1e-3, eps: float = 0.1, seed: int = 0
+) -> dict[str, float]:
     """What the initialisation gives: std of M's entries, the real parts of λ(A_β), the Euler step I + εA_β.
 
     M: (n, n) from paper_code_init, in float64; A_β from lipschitz_matrix.
@@ -110,12 +113,18 @@ def init_spectrum(n: int, init_std: float, beta: float = 0.75, gamma: float = 1e
     A = lipschitz_matrix(M, beta, gamma)
     eig = torch.linalg.eigvals(A)
     step = torch.eye(n, dtype=torch.float64) + eps * A
-    return {"entry_std": init_std / n, "sample_std": M.std().item(),
-            "m_norm": torch.linalg.matrix_norm(M, 2).item(),
-            "sym_max": symmetric_part_max_eig(M, beta, gamma),
-            "max_re": eig.real.max().item(), "min_re": eig.real.min().item(),
-            "step_norm": torch.linalg.matrix_norm(step, 2).item(),
-            "step_radius": torch.linalg.eigvals(step).abs().max().item()}
+    return {
+        "entry_std": init_std / n,
+        "sample_std": M.std().item(),
+        "m_norm": torch.linalg.matrix_norm(M, 2).item(),
+        "sym_max": symmetric_part_max_eig(M, beta, gamma),
+        "max_re": eig.real.max().item(),
+        "min_re": eig.real.min().item(),
+        "step_norm": torch.linalg.matrix_norm(step, 2).item(),
+        "step_radius": torch.linalg.eigvals(step).abs().max().item(),
+    }
+
+
 # --8<-- [end:init]
 
 
@@ -134,8 +143,17 @@ class LipschitzCell(nn.Module):
     torch.Size([2, 5])
     """
 
-    def __init__(self, input_size: int, hidden_size: int, *, beta: float = 0.75, gamma: float = 1e-3,
-                 eps: float = 0.1, init_std: float = 4.0, scheme: str = "euler"):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        *,
+        beta: float = 0.75,
+        gamma: float = 1e-3,
+        eps: float = 0.1,
+        init_std: float = 4.0,
+        scheme: str = "euler",
+    ):
         super().__init__()
         if scheme not in ("euler", "midpoint"):
             raise ValueError(f"scheme must be 'euler' or 'midpoint', got {scheme!r}")
@@ -151,8 +169,7 @@ class LipschitzCell(nn.Module):
 
     def matrices(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(A_β, W_β), built from M_A and M_W."""
-        return (lipschitz_matrix(self.M_A, self.beta, self.gamma),
-                lipschitz_matrix(self.M_W, self.beta, self.gamma))
+        return (lipschitz_matrix(self.M_A, self.beta, self.gamma), lipschitz_matrix(self.M_W, self.beta, self.gamma))
 
     def input_projection(self, x: torch.Tensor) -> torch.Tensor:
         """U x + b for inputs (..., input_size) -> (..., hidden_size)."""
@@ -184,6 +201,8 @@ class LipschitzCell(nn.Module):
         if h_prev is None:
             h_prev = x.new_zeros(x.shape[0], self.hidden_size)
         return self.recurrence()(h_prev, self.input_projection(x))
+
+
 # --8<-- [end:model]
 
 
@@ -212,6 +231,8 @@ def exam_cell_from_euler(cell: LipschitzCell) -> LipschitzRNNCell:
         exam.U.copy_(cell.U)
         exam.b.copy_(cell.b)
     return exam
+
+
 # --8<-- [end:euler_is_exam]
 
 
@@ -234,6 +255,8 @@ def lipschitz_bound(A: torch.Tensor, W: torch.Tensor) -> float:
     3.0
     """
     return (torch.linalg.matrix_norm(A, 2) + torch.linalg.matrix_norm(W, 2)).item()
+
+
 # --8<-- [end:jacobian]
 
 
@@ -273,6 +296,7 @@ def trajectory_distance(A, W, U, b, inputs, h1, h2, dt: float) -> list[float]:
     """
     dist = [torch.linalg.vector_norm(h1 - h2).item()]
     for x in inputs:
+
         def f(h, x=x):
             return A @ h + torch.tanh(W @ h + U @ x + b)
 
@@ -301,14 +325,29 @@ def contraction_demo(n: int = 16, margin: float = 0.2, dt: float = 0.05, steps: 
     h1, h2 = (3 * torch.randn(n, generator=g, dtype=torch.float64) for _ in range(2))
     dist = trajectory_distance(A, W, U, b, inputs, h1, h2, dt)
     bound = [dist[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
-    return {"mu": mu, "gamma_A": gamma_A, "dt": dt, "distance": dist, "bound": bound,
-            "worst_ratio": max(d / b for d, b in zip(dist, bound, strict=True))}
+    return {
+        "mu": mu,
+        "gamma_A": gamma_A,
+        "dt": dt,
+        "distance": dist,
+        "bound": bound,
+        "worst_ratio": max(d / b for d, b in zip(dist, bound, strict=True)),
+    }
+
+
 # --8<-- [end:stability]
 
 
 # --8<-- [start:jacobian_norms]
-def jacobian_norms(kind: str, steps: int, hidden: int = 64, input_size: int = 8, eps: float = 0.1,
-                   init_std: float = 12.0, seed: int = 0) -> list[float]:
+def jacobian_norms(
+    kind: str,
+    steps: int,
+    hidden: int = 64,
+    input_size: int = 8,
+    eps: float = 0.1,
+    init_std: float = 12.0,
+    seed: int = 0,
+) -> list[float]:
     """‖∂h_T/∂h_0‖₂ for T = 1..steps at initialisation, driven by N(0, 1) inputs (float64).
 
     kind: "vanilla" (nn.RNN, tanh, PyTorch's init), "lipschitz" (Euler, β 0.75, γ 1e-3, step ``eps``)
@@ -341,6 +380,8 @@ def jacobian_norms(kind: str, steps: int, hidden: int = 64, input_size: int = 8,
             h = A @ h + c * torch.tanh(z)
             norms.append(torch.linalg.matrix_norm(product, 2).item())
     return norms
+
+
 # --8<-- [end:jacobian_norms]
 
 
@@ -376,12 +417,20 @@ def figure_eigenvalues(n: int = 64, init_std: float = 12.0, gamma: float = 0.2, 
     fig, ax = new_figure(6.2, 3.4)
     for beta, colour, marker in ((0.0, PALETTE[0], "o"), (0.75, PALETTE[2], "^"), (1.0, PALETTE[1], "s")):
         ev = torch.linalg.eigvals(lipschitz_matrix(M, beta, gamma))
-        ax.scatter(ev.real.numpy(), ev.imag.numpy(), s=14, color=colour, marker=marker, label=f"β = {beta:g}",
-                   alpha=0.85)
+        ax.scatter(
+            ev.real.numpy(), ev.imag.numpy(), s=14, color=colour, marker=marker, label=f"β = {beta:g}", alpha=0.85
+        )
     ax.axvline(-gamma, color="#555555", linewidth=0.8, linestyle="--")
     ax.axvline(0.0, color="#111111", linewidth=0.8)
-    ax.annotate("Re λ = −γ", (-gamma, ax.get_ylim()[0] * 0.9), xytext=(-70, 0), textcoords="offset points",
-                fontsize=8, color="#555555", va="center")
+    ax.annotate(
+        "Re λ = −γ",
+        (-gamma, ax.get_ylim()[0] * 0.9),
+        xytext=(-70, 0),
+        textcoords="offset points",
+        fontsize=8,
+        color="#555555",
+        va="center",
+    )
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
     ax.set_title(f"Eigenvalues of A_β (n = {n}, init_std = {init_std:g}, γ = {gamma:g})", fontsize=10)
@@ -406,7 +455,7 @@ def figure_contraction():
 def _tex(value: float) -> str:
     """A small number in LaTeX scientific notation: 0.00189 -> '1.9 \\times 10^{-3}'."""
     exponent = math.floor(math.log10(abs(value)))
-    return f"{value / 10 ** exponent:.1f} \\times 10^{{{exponent}}}"
+    return f"{value / 10**exponent:.1f} \\times 10^{{{exponent}}}"
 
 
 def _cited() -> dict[str, dict[str, object]]:
@@ -417,8 +466,14 @@ def _cited() -> dict[str, dict[str, object]]:
     June 2020 (7f7812a); ``paper_table``: the paper's test accuracies (%) as recorded by Papers with Code.
     """
     return {
-        "official_readme_2021": {"commit_day": 28, "units": 128, "lr_ordered": 0.003, "lr_permuted": 0.0035,
-                                 "epochs": 100, "decay_epoch": 90},
+        "official_readme_2021": {
+            "commit_day": 28,
+            "units": 128,
+            "lr_ordered": 0.003,
+            "lr_permuted": 0.0035,
+            "epochs": 100,
+            "decay_epoch": 90,
+        },
         "official_readme_2020": {"init_std": 32, "units": 128, "epochs": 90},
         "paper_table": {"mnist": 99.4, "pmnist": 96.3, "cifar": 64.2, "noise_cifar": 59.0},
     }
@@ -440,11 +495,15 @@ def facts() -> dict[str, object]:
     extra = {f"readme_2021_{k}": f"{v:g}" for k, v in r21.items()}
     extra |= {f"readme_2020_{k}": f"{v:g}" for k, v in r20.items()}
     extra |= {f"paper_{k}": f"{v:.1f}" for k, v in table.items()}
-    extra |= {"check_euler_steps": _checks()["euler_steps"], "check_pairs": f"{_checks()['lipschitz_pairs']:,}",
-              "eig_n": eig["n"].default, "eig_gamma": f"{eig['gamma'].default:g}",
-              "beta": f"{inspect.signature(LipschitzCell).parameters['beta'].default:g}",
-              "jac_hidden": inspect.signature(jacobian_norms).parameters["hidden"].default,
-              "ges_duration": f"{ges['dt'].default * ges['steps'].default:g}"}
+    extra |= {
+        "check_euler_steps": _checks()["euler_steps"],
+        "check_pairs": f"{_checks()['lipschitz_pairs']:,}",
+        "eig_n": eig["n"].default,
+        "eig_gamma": f"{eig['gamma'].default:g}",
+        "beta": f"{inspect.signature(LipschitzCell).parameters['beta'].default:g}",
+        "jac_hidden": inspect.signature(jacobian_norms).parameters["hidden"].default,
+        "ges_duration": f"{ges['dt'].default * ges['steps'].default:g}",
+    }
     n, init_std, beta, gamma, eps = 64, BOOK_INIT_STD, 0.75, 1e-3, 0.1
     M = paper_code_init(n, init_std, torch.Generator().manual_seed(0)).double()
     A = lipschitz_matrix(M, beta, gamma)
@@ -453,7 +512,9 @@ def facts() -> dict[str, object]:
     jac = {kind: jacobian_norms(kind, TASK_LENGTH) for kind in ("vanilla", "exam", "lipschitz")}
     small = jacobian_norms("lipschitz", MAX_LENGTH, eps=0.01)
     return {
-        "init_n": n, "init_std": f"{init_std:g}", "init_entry_std": f"{book['entry_std']:.3f}",
+        "init_n": n,
+        "init_std": f"{init_std:g}",
+        "init_entry_std": f"{book['entry_std']:.3f}",
         "init_m_norm": f"{book['m_norm']:.2f}",
         "init_sym_max": f"{book['sym_max']:.2f}",
         "init_max_re": f"{book['max_re']:.2f}",
@@ -468,9 +529,11 @@ def facts() -> dict[str, object]:
         "default_m_norm": f"{default['m_norm']:.3f}",
         "default_step_radius": f"{default['step_radius']:.5f}",
         "readme_2020_entry_std": f"{r20['init_std'] / r20['units']:g}",
-        "ges_mu": f"{ges['mu']:.2f}", "ges_gamma": f"{ges['gamma_A']:.2f}",
+        "ges_mu": f"{ges['mu']:.2f}",
+        "ges_gamma": f"{ges['gamma_A']:.2f}",
         "ges_worst_ratio": f"{ges['worst_ratio']:.3f}",
-        "task_length": TASK_LENGTH, "max_length": MAX_LENGTH,
+        "task_length": TASK_LENGTH,
+        "max_length": MAX_LENGTH,
         "task_eps_t": f"{eps * TASK_LENGTH:.1f}",
         "jac_vanilla_task": f"{jac['vanilla'][-1]:.1e}",
         "jac_exam_task": f"{jac['exam'][-1]:.1e}",

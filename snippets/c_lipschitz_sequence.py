@@ -63,8 +63,8 @@ class RecurrentSequence(nn.Module):
     def unroll(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> list[torch.Tensor]:
         """The hidden states h_1..h_T as a list of (B, hidden_size) tensors, all kept in the graph."""
         h = self.initial_state(x, h0)
-        ps = self.cell.input_projection(x).unbind(1)   # U x_t + b for every t: one product, T views
-        step = self.cell.recurrence()                  # matrices built once per sequence
+        ps = self.cell.input_projection(x).unbind(1)  # U x_t + b for every t: one product, T views
+        step = self.cell.recurrence()  # matrices built once per sequence
         states = []
         for p in ps:
             h = step(h, p)
@@ -73,6 +73,8 @@ class RecurrentSequence(nn.Module):
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
         return torch.stack(self.unroll(x, h0), dim=1)
+
+
 # --8<-- [end:sequence]
 
 
@@ -83,9 +85,9 @@ class _AffineTanhScan(torch.autograd.Function):
     @staticmethod
     def forward(ctx, p, A, W, h0, c):
         T, B, n = p.shape
-        K_t = torch.cat([A, W]).T                  # (n, 2n): A h and W h in one product per step
+        K_t = torch.cat([A, W]).T  # (n, 2n): A h and W h in one product per step
         hs = p.new_empty(T + 1, B, n)
-        s = p.new_empty(T, B, n)                   # tanh(z_t), kept for the backward pass
+        s = p.new_empty(T, B, n)  # tanh(z_t), kept for the backward pass
         hs[0] = h0
         for t in range(T):
             o = hs[t] @ K_t
@@ -100,21 +102,22 @@ class _AffineTanhScan(torch.autograd.Function):
     def backward(ctx, grad_out):
         A, W, hs, s = ctx.saved_tensors
         T, B, n = grad_out.shape
-        K = torch.cat([A, W])                      # (2n, n)
-        d = grad_out.new_empty(T, B, 2 * n)        # [∂L/∂h_{t+1} | ∂L/∂z_t] for every t
+        K = torch.cat([A, W])  # (2n, n)
+        d = grad_out.new_empty(T, B, 2 * n)  # [∂L/∂h_{t+1} | ∂L/∂z_t] for every t
         delta = grad_out.new_zeros(B, n)
         for t in range(T - 1, -1, -1):
-            delta = delta + grad_out[t]            # everything that reaches h_{t+1}
+            delta = delta + grad_out[t]  # everything that reaches h_{t+1}
             d[t, :, :n] = delta
             torch.mul(delta * ctx.c, 1 - s[t] ** 2, out=d[t, :, n:])
-            delta = d[t] @ K                       # ∂L/∂h_t = δ A + dz W
+            delta = d[t] @ K  # ∂L/∂h_t = δ A + dz W
         # The weight gradients sum over time: one product over all T·B rows, after the loop.
         dK = d.reshape(T * B, 2 * n).T @ hs[:-1].reshape(T * B, n)
         return d[:, :, n:], dK[:n], dK[n:], delta, None
 
 
-def affine_tanh_scan(p: torch.Tensor, A: torch.Tensor, W: torch.Tensor, h0: torch.Tensor,
-                     c: float = 1.0) -> torch.Tensor:
+def affine_tanh_scan(
+    p: torch.Tensor, A: torch.Tensor, W: torch.Tensor, h0: torch.Tensor, c: float = 1.0
+) -> torch.Tensor:
     """All states of h_{t+1} = A h_t + c·tanh(W h_t + p_t): p (T, B, n), A, W (n, n), h0 (B, n) -> (T, B, n).
 
     The exam's cell is c = 1; the paper's Euler step is A = I + εA_β, W = W_β, c = ε.
@@ -146,8 +149,10 @@ class ScanSequence(RecurrentSequence):
             raise ValueError("this cell's step is not of the form A h + c·tanh(W h + p); use RecurrentSequence")
         A, W, c = form
         h = self.initial_state(x, h0)
-        p = self.cell.input_projection(x).transpose(0, 1)          # (T, B, hidden)
+        p = self.cell.input_projection(x).transpose(0, 1)  # (T, B, hidden)
         return affine_tanh_scan(p, A, W, h, c).transpose(0, 1)
+
+
 # --8<-- [end:scan]
 
 
@@ -172,6 +177,8 @@ class LastStateClassifier(nn.Module):
         out = self.rnn(x)
         states = out[0] if isinstance(out, tuple) else out
         return self.readout(states[:, -1])
+
+
 # --8<-- [end:classifier]
 
 
@@ -189,12 +196,15 @@ def unroll_indexing(seq: RecurrentSequence, x: torch.Tensor) -> torch.Tensor:
         h = step(h, p[:, t])
         states.append(h)
     return torch.stack(states, dim=1)
+
+
 # --8<-- [end:trap]
 
 
 # --8<-- [start:benchmark]
-def benchmark(seq_len: int, batch: int, hidden: int, input_size: int = 32, rounds: int = 7,
-              indexing: bool = False, seed: int = 0) -> dict[str, dict[str, float]]:
+def benchmark(
+    seq_len: int, batch: int, hidden: int, input_size: int = 32, rounds: int = 7, indexing: bool = False, seed: int = 0
+) -> dict[str, dict[str, float]]:
     """Forward and forward+backward times of nn.RNN (tanh) and of the Lipschitz RNN, same sizes.
 
     Each round times every variant once, in turn, so that the machine's load hits them
@@ -216,7 +226,7 @@ def benchmark(seq_len: int, batch: int, hidden: int, input_size: int = 32, round
     if indexing:
         variants["indexing"] = lambda: unroll_indexing(loop, x)
     times = {name: {"fwd": [], "fwd_bwd": []} for name in variants}
-    for _ in range(rounds + 1):                    # the first round warms up and is dropped
+    for _ in range(rounds + 1):  # the first round warms up and is dropped
         for name, run in variants.items():
             with torch.no_grad():
                 start = time.perf_counter()
@@ -242,19 +252,27 @@ CONFIGS = [(256, 64, 64), (256, 128, 128), (256, 128, 256)]
 
 def experiment_benchmark(rounds: int = 15) -> dict:
     """The chapter's benchmark: three sizes, one thread, on whatever CPU runs it."""
-    with single_thread():   # both sides single-threaded: fairer and steadier on a shared machine
+    with single_thread():  # both sides single-threaded: fairer and steadier on a shared machine
         load_before = os.getloadavg()[0]
-        results = [{"seq_len": T, "batch": B, "hidden": H,
-                    **benchmark(T, B, H, rounds=rounds, indexing=(k == 0))}
-                   for k, (T, B, H) in enumerate(CONFIGS)]
-    return {"threads": 1, "rounds": rounds, "load_before": round(load_before, 2),
-            "load_after": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(), "configs": results}
+        results = [
+            {"seq_len": T, "batch": B, "hidden": H, **benchmark(T, B, H, rounds=rounds, indexing=(k == 0))}
+            for k, (T, B, H) in enumerate(CONFIGS)
+        ]
+    return {
+        "threads": 1,
+        "rounds": rounds,
+        "load_before": round(load_before, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "cpu_count": os.cpu_count(),
+        "configs": results,
+    }
+
+
 # --8<-- [end:benchmark]
 
 
 # --8<-- [start:compilers]
-def fused_forward_loop(p: torch.Tensor, A: torch.Tensor, W: torch.Tensor, h: torch.Tensor,
-                       c: float) -> torch.Tensor:
+def fused_forward_loop(p: torch.Tensor, A: torch.Tensor, W: torch.Tensor, h: torch.Tensor, c: float) -> torch.Tensor:
     """The forward of ``affine_tanh_scan`` as plain tensor code (TorchScript can compile this)."""
     n = h.shape[1]
     K_t = torch.cat([A, W]).T
@@ -274,7 +292,7 @@ def experiment_compilers(seq_len: int = 256, batch: int = 64, hidden: int = 128,
     """
     threads, previous = torch.get_num_threads(), os.environ.get("TORCHINDUCTOR_CACHE_DIR")
     cache = tempfile.TemporaryDirectory()
-    os.environ["TORCHINDUCTOR_CACHE_DIR"] = cache.name     # nothing compiled earlier is reused
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = cache.name  # nothing compiled earlier is reused
     torch.set_num_threads(1)
     try:
         torch.manual_seed(0)
@@ -283,7 +301,7 @@ def experiment_compilers(seq_len: int = 256, batch: int = 64, hidden: int = 128,
         cell = LipschitzCell(32, hidden)
         loop = RecurrentSequence(cell)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)   # torch.jit.script is deprecated in torch 2.x
+            warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit.script is deprecated in torch 2.x
             scripted = torch.jit.script(fused_forward_loop)
 
         def run_scripted():
@@ -292,8 +310,12 @@ def experiment_compilers(seq_len: int = 256, batch: int = 64, hidden: int = 128,
             return scripted(p, A, W, x.new_zeros(batch, hidden), c).transpose(0, 1)
 
         compiled = torch.compile(loop)
-        variants = {"rnn": lambda: rnn(x)[0], "loop": lambda: loop(x), "torchscript": run_scripted,
-                    "compile": lambda: compiled(x)}
+        variants = {
+            "rnn": lambda: rnn(x)[0],
+            "loop": lambda: loop(x),
+            "torchscript": run_scripted,
+            "compile": lambda: compiled(x),
+        }
         first_call, times = {}, {name: [] for name in variants}
         with torch.no_grad():
             reference = loop(x)
@@ -302,7 +324,7 @@ def experiment_compilers(seq_len: int = 256, batch: int = 64, hidden: int = 128,
                 result = variants[name]()
                 first_call[name] = round(time.perf_counter() - start, 2)
                 assert torch.allclose(result, reference, rtol=1e-4, atol=1e-4), name
-            for _ in range(rounds + 1):             # the first round warms up and is dropped
+            for _ in range(rounds + 1):  # the first round warms up and is dropped
                 for name, run in variants.items():
                     start = time.perf_counter()
                     run()
@@ -313,11 +335,21 @@ def experiment_compilers(seq_len: int = 256, batch: int = 64, hidden: int = 128,
         if previous is not None:
             os.environ["TORCHINDUCTOR_CACHE_DIR"] = previous
         cache.cleanup()
-    return {"seq_len": seq_len, "batch": batch, "hidden": hidden, "threads": 1, "rounds": rounds,
-            "first_call_s": first_call,
-            "fwd_ms": {k: round(1e3 * statistics.median(v[1:]), 2) for k, v in times.items()},
-            "fwd_ratio": {k: round(statistics.median(a / b for a, b in zip(v[1:], times["rnn"][1:], strict=True)), 3)
-                          for k, v in times.items()}}
+    return {
+        "seq_len": seq_len,
+        "batch": batch,
+        "hidden": hidden,
+        "threads": 1,
+        "rounds": rounds,
+        "first_call_s": first_call,
+        "fwd_ms": {k: round(1e3 * statistics.median(v[1:]), 2) for k, v in times.items()},
+        "fwd_ratio": {
+            k: round(statistics.median(a / b for a, b in zip(v[1:], times["rnn"][1:], strict=True)), 3)
+            for k, v in times.items()
+        },
+    }
+
+
 # --8<-- [end:compilers]
 
 
@@ -326,10 +358,15 @@ def facts() -> dict[str, object]:
     from snippets.results import load
 
     bench, comp = load("c_lipschitz_sequence", "benchmark"), load("c_lipschitz_sequence", "compilers")
-    out = {"cpu": bench["produced"]["cpu"], "bench_date": bench["produced"]["date"],
-           "bench_torch": bench["produced"]["torch"].split("+")[0],
-           "load_before": f"{bench['data']['load_before']:.1f}", "load_after": f"{bench['data']['load_after']:.1f}",
-           "cpu_count": bench["data"]["cpu_count"], "rounds": bench["data"]["rounds"]}
+    out = {
+        "cpu": bench["produced"]["cpu"],
+        "bench_date": bench["produced"]["date"],
+        "bench_torch": bench["produced"]["torch"].split("+")[0],
+        "load_before": f"{bench['data']['load_before']:.1f}",
+        "load_after": f"{bench['data']['load_after']:.1f}",
+        "cpu_count": bench["data"]["cpu_count"],
+        "rounds": bench["data"]["rounds"],
+    }
     for k, c in enumerate(bench["data"]["configs"]):
         out[f"cfg{k}"] = f"T = {c['seq_len']}, B = {c['batch']}, hidden = {c['hidden']}"
         for name in [n for n in ("rnn", "loop", "scan", "indexing") if n in c]:

@@ -31,10 +31,18 @@ def lenet_style() -> nn.Sequential:
     torch.Size([1, 10])
     """
     return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(1, 6, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
         nn.Flatten(),
-        nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+        nn.Linear(16 * 5 * 5, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
     )
 
 
@@ -57,9 +65,17 @@ def vgg16(device: str = "meta") -> nn.Sequential:
             else:
                 layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU()]
                 c = v
-        layers += [nn.Flatten(), nn.Linear(512 * 7 * 7, 4096), nn.ReLU(), nn.Linear(4096, 4096), nn.ReLU(),
-                   nn.Linear(4096, 1000)]
+        layers += [
+            nn.Flatten(),
+            nn.Linear(512 * 7 * 7, 4096),
+            nn.ReLU(),
+            nn.Linear(4096, 4096),
+            nn.ReLU(),
+            nn.Linear(4096, 1000),
+        ]
         return nn.Sequential(*layers)
+
+
 # --8<-- [end:nets]
 
 
@@ -137,6 +153,8 @@ def split(rows: list[LayerCost]) -> dict[str, float]:
         for k in total:
             out[f"{kind}_{k}"] = 100 * sum(getattr(r, k) for r in rows if r.kind == kind) / total[k]
     return out
+
+
 # --8<-- [end:profile]
 
 

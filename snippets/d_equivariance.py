@@ -83,6 +83,8 @@ def invariance_change(f, x: torch.Tensor, by: tuple[int, int]) -> float:
     with torch.no_grad():
         y = f(x)
         return float((f(shift(x, by)) - y).norm() / y.norm())
+
+
 # --8<-- [end:shift]
 
 
@@ -99,6 +101,7 @@ def predicted_break(size: int, by: tuple[int, int], reach: int = 1) -> torch.Ten
     >>> predicted_break(8, (0, 3)).int()[1].tolist()
     [1, 0, 1, 1, 0, 0, 0, 1]
     """
+
     def one_axis(s: int) -> torch.Tensor:
         i = torch.arange(size)
         near_border = (i < reach) | (i >= size - reach)
@@ -110,6 +113,8 @@ def predicted_break(size: int, by: tuple[int, int], reach: int = 1) -> torch.Ten
 
     rows, cols = one_axis(by[0]), one_axis(by[1])
     return rows[:, None] | cols[None, :]
+
+
 # --8<-- [end:border]
 
 
@@ -134,6 +139,8 @@ def best_output_shift(f, x: torch.Tensor, by: tuple[int, int]) -> tuple[tuple[in
         errors = {(a, b): float((target - shift(y, (a, b))).norm() / y.norm()) for a in range(h) for b in range(w)}
     best = min(errors, key=errors.get)
     return best, errors[best]
+
+
 # --8<-- [end:stride]
 
 
@@ -154,6 +161,8 @@ def circular_cnn(depth: int = 3, channels: int = 8, seed: int = 0) -> nn.Sequent
         layers += [nn.Conv2d(c, channels, 3, padding=1, padding_mode="circular"), nn.ReLU()]
         c = channels
     return nn.Sequential(*layers)
+
+
 # --8<-- [end:deep]
 
 
@@ -209,5 +218,5 @@ def facts() -> dict[str, object]:
         "stride_odd_error": stride_odd,
         "stride_even_error": f"{stride_even:.1f}",
         "stride_even_shift": even_shift,
-        "stride": stride,                 # the strided layer's stride, and the input shift by one stride
+        "stride": stride,  # the strided layer's stride, and the input shift by one stride
     }

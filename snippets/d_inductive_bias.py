@@ -61,6 +61,8 @@ def permute_pixels(x: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
     if perm.shape != (h * w,):
         raise ValueError(f"perm must be a permutation of {h * w} positions, got shape {tuple(perm.shape)}")
     return x.reshape(b, c, h * w)[..., perm].reshape(b, c, h, w)
+
+
 # --8<-- [end:data]
 
 
@@ -104,6 +106,8 @@ def for_permuted_pixels(model: nn.Sequential, perm: torch.Tensor) -> nn.Sequenti
     with torch.no_grad():
         twin[1].weight.copy_(model[1].weight[:, perm])
     return twin
+
+
 # --8<-- [end:models]
 
 
@@ -120,9 +124,17 @@ def train_and_test(make, permuted: bool, *, steps: int, n_train: int, seed: int)
         if isinstance(model[1], nn.Linear):  # the MLP: same initial function, columns permuted
             model = for_permuted_pixels(model, perm)
     with torch_threads(1):
-        history = fit(model, (x, y), F.cross_entropy, steps=steps, batch_size=64, seed=seed,
-                      optimizer=torch.optim.Adam(model.parameters(), lr=3e-3),
-                      evaluate=(x_test, y_test), eval_every=steps)
+        history = fit(
+            model,
+            (x, y),
+            F.cross_entropy,
+            steps=steps,
+            batch_size=64,
+            seed=seed,
+            optimizer=torch.optim.Adam(model.parameters(), lr=3e-3),
+            evaluate=(x_test, y_test),
+            eval_every=steps,
+        )
         with torch.no_grad():
             train_acc = (model(x).argmax(1) == y).float().mean().item()
     return {"train": train_acc, "test": history.eval_accuracy[-1]}
@@ -144,6 +156,8 @@ def experiment_two_bars(steps: int = 400, n_train: int = 512, seed: int = 0, mod
         if name.startswith("cnn"):
             runs[name]["receptive_field"] = receptive_fields([m for m in make() if isinstance(m, nn.Conv2d)])[-1]
     return {"steps": steps, "n_train": n_train, "n_test": 1000, "seed": seed, "torch_threads": 1, "runs": runs}
+
+
 # --8<-- [end:experiment]
 
 
@@ -168,8 +182,13 @@ def figure_two_bars():
     width = 0.38
     for k, (kind, colour) in enumerate([("pixels", PALETTE[0]), ("permuted", PALETTE[1])]):
         vals = [100 * data["runs"][n][kind]["test"] for n in names]
-        ax.bar([i + (k - 0.5) * width for i in range(len(names))], vals, width, color=colour,
-               label="pixels as given" if kind == "pixels" else "pixels permuted")
+        ax.bar(
+            [i + (k - 0.5) * width for i in range(len(names))],
+            vals,
+            width,
+            color=colour,
+            label="pixels as given" if kind == "pixels" else "pixels permuted",
+        )
     ax.axhline(50, color="#555555", linestyle="--", linewidth=1)
     ax.set_xticks(range(len(names)), [pretty.get(n, n) for n in names], fontsize=8)
     ax.set_ylabel("test accuracy (%)")

@@ -56,6 +56,8 @@ def surviving_fraction_theory(pool: int, diagonal: bool = False) -> float:
     if diagonal:
         return (pool - 1) ** 2 / (2 * pool**2 - (pool - 1) ** 2)
     return (pool - 1) / (pool + 1)
+
+
 # --8<-- [end:survive]
 
 
@@ -101,7 +103,9 @@ class FlattenNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         image_batch(x)
         if x.shape[-2:] != (self.size, self.size):
-            raise ValueError(f"FlattenNet was built for {self.size} × {self.size} inputs, got {x.shape[-2]} × {x.shape[-1]}")
+            raise ValueError(
+                f"FlattenNet was built for {self.size} × {self.size} inputs, got {x.shape[-2]} × {x.shape[-1]}"
+            )
         return self.head(self.features(x).flatten(1))
 
 
@@ -116,6 +120,8 @@ def invariance_error(net: nn.Module, x: torch.Tensor, by: tuple[int, int]) -> fl
     """
     with torch.no_grad():
         return float((net(shift(x, by)) - net(x)).abs().max())
+
+
 # --8<-- [end:gap]
 
 
@@ -146,6 +152,8 @@ def best_left_right_accuracy(net: nn.Module, size: int = 16) -> float:
     with torch.no_grad():
         out = net(left_right_pair(size))
     return 1.0 if not torch.allclose(out[0], out[1], atol=1e-6) else 0.5
+
+
 # --8<-- [end:position]
 
 
@@ -154,9 +162,11 @@ def facts() -> dict[str, object]:
     x = torch.randn(256, 1, 48, 48, generator=torch.Generator().manual_seed(0))
     gen = torch.Generator().manual_seed(1)
     images = torch.randn(8, 1, 16, 16, generator=gen)
-    small, large, stride_shift = 2, 4, 2   # the pooling sizes of the table and the shift by the small one's stride
+    small, large, stride_shift = 2, 4, 2  # the pooling sizes of the table and the shift by the small one's stride
     return {
-        "pool_small": small, "pool_large": large, "stride_shift": stride_shift,
+        "pool_small": small,
+        "pool_large": large,
+        "stride_shift": stride_shift,
         "survive_2": 100 * surviving_fraction(x, small, (0, 1)),
         "survive_2_theory": 100 * surviving_fraction_theory(2),
         "survive_2_diag": 100 * surviving_fraction(x, 2, (1, 1)),

@@ -31,9 +31,7 @@ def example_stack(pool: type[nn.Module] = nn.AvgPool2d) -> nn.Sequential:
     >>> [type(m).__name__ for m in example_stack()]
     ['Conv2d', 'Conv2d', 'AvgPool2d', 'Conv2d', 'Conv2d']
     """
-    return nn.Sequential(
-        nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3), pool(2), nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3)
-    )
+    return nn.Sequential(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3), pool(2), nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3))
 
 
 def _pair(v) -> int:
@@ -62,7 +60,9 @@ def layer_geometry(layer: nn.Module) -> tuple[int, int, int]:
         return _pair(layer.kernel_size), _pair(stride), _pair(dilation)
     if isinstance(layer, (nn.ReLU, nn.Identity, nn.Tanh, nn.Sigmoid, nn.BatchNorm2d, nn.Dropout)):
         return 1, 1, 1
-    raise TypeError(f"layer_geometry: expected Conv2d, MaxPool2d, AvgPool2d or an element-wise layer, got {type(layer).__name__}")
+    raise TypeError(
+        f"layer_geometry: expected Conv2d, MaxPool2d, AvgPool2d or an element-wise layer, got {type(layer).__name__}"
+    )
 
 
 # --8<-- [start:recurrence]
@@ -89,6 +89,8 @@ def receptive_fields(layers) -> list[int]:
         jump *= s
         out.append(r)
     return out
+
+
 # --8<-- [end:recurrence]
 
 
@@ -125,6 +127,8 @@ def support_box(mask: torch.Tensor) -> tuple[int, int]:
     if len(rows) == 0:
         return 0, 0
     return int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)
+
+
 # --8<-- [end:gradient]
 
 
@@ -176,6 +180,8 @@ def mass_in_central_half(weights: torch.Tensor) -> float:
     c = (n - 1) // 2
     inner = weights[c - half : c + half + 1, c - half : c + half + 1]
     return float(inner.sum() / weights.sum())
+
+
 # --8<-- [end:effective]
 
 
@@ -238,7 +244,7 @@ def facts() -> dict[str, object]:
         "figure_depths_he": ", ".join(str(d) for d in FIGURE_DEPTHS[:-1]) + f" ו־{FIGURE_DEPTHS[-1]}",
         "stack_rfs": ", ".join(str(r) for r in rfs),
         "stack_rf": rfs[-1],
-        "rf_step_before_pool": rfs[1] - rfs[0],   # what a 3 × 3 layer adds before the pooling ...
+        "rf_step_before_pool": rfs[1] - rfs[0],  # what a 3 × 3 layer adds before the pooling ...
         "rf_step_after_pool": rfs[-1] - rfs[-2],  # ... and after it
         "grad_box": f"{box[0]} × {box[1]}",
         "grad_count": int(gradient_support(stack).sum()),

@@ -44,12 +44,15 @@ def with_rotated_kernels(conv: nn.Conv2d) -> nn.Conv2d:
     >>> torch.allclose(conv(rot90(x)), rot90(with_rotated_kernels(conv)(x)), atol=1e-6)
     True
     """
-    turned = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride,
-                       conv.padding, padding_mode=conv.padding_mode)
+    turned = nn.Conv2d(
+        conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, padding_mode=conv.padding_mode
+    )
     with torch.no_grad():
         turned.weight.copy_(torch.rot90(conv.weight, -1, dims=(-2, -1)))
         turned.bias.copy_(conv.bias)
     return turned
+
+
 # --8<-- [end:rotate]
 
 
@@ -73,6 +76,8 @@ def detector_response(x: torch.Tensor, kernel: torch.Tensor = HORIZONTAL_EDGE) -
     """
     image_batch(x, square=True)
     return float(F.conv2d(x, kernel[None, None]).abs().max())
+
+
 # --8<-- [end:detector]
 
 
@@ -108,6 +113,8 @@ def scale_error(conv: nn.Conv2d, x: torch.Tensor, factor: int = 2) -> float:
     with torch.no_grad():
         target = up(conv(x))
         return float((conv(up(x)) - target).norm() / target.norm())
+
+
 # --8<-- [end:scale]
 
 

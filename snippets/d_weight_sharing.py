@@ -58,6 +58,8 @@ def parameter_counts(c_in: int, c_out: int, kernel: int, size: int) -> dict[str,
         "local": outputs * (window + 1),  # a window of weights and a bias per output
         "conv": c_out * (window + 1),  # a window of weights and a bias per output *channel*
     }
+
+
 # --8<-- [end:counts]
 
 
@@ -87,6 +89,8 @@ def distinct_weights(matrix: torch.Tensor) -> int:
     135
     """
     return int(torch.unique(matrix[matrix != 0]).numel())
+
+
 # --8<-- [end:matrix]
 
 
@@ -113,7 +117,7 @@ class LocallyConnected2d(nn.Module):
         self.bias = nn.Parameter(torch.empty(positions, c_out).uniform_(-bound, bound))
 
     @classmethod
-    def from_conv(cls, conv: nn.Conv2d, size: int) -> "LocallyConnected2d":
+    def from_conv(cls, conv: nn.Conv2d, size: int) -> LocallyConnected2d:
         """A locally connected layer whose every position holds a copy of ``conv``'s kernel."""
         layer = cls(conv.in_channels, conv.out_channels, conv.kernel_size[0], size)
         with torch.no_grad():
@@ -127,6 +131,8 @@ class LocallyConnected2d(nn.Module):
         patches = F.unfold(x, self.kernel)  # (B, C_in·k·k, positions)
         out = torch.einsum("bkp,pok->bop", patches, self.weight) + self.bias.T
         return out.reshape(x.shape[0], -1, self.side, self.side)
+
+
 # --8<-- [end:local]
 
 

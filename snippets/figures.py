@@ -42,6 +42,8 @@ def figure_makers(prefix: str = "") -> Iterator[tuple[str, Callable]]:
             fn = getattr(module, attr)
             if attr.startswith("figure_") and callable(fn) and getattr(fn, "__module__", None) == module.__name__:
                 yield f"{info.name}-{attr.removeprefix('figure_')}.svg", fn
+
+
 # --8<-- [end:figure_makers]
 
 

@@ -50,6 +50,8 @@ def new_figure(width: float = 6.0, height: float = 3.2, ncols: int = 1):
     plt.rcParams.update(_STYLE)  # labels and ticks read rcParams when they are drawn
     fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout="constrained")
     return fig, axes
+
+
 # --8<-- [end:new_figure]
 
 

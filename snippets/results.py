@@ -94,8 +94,10 @@ def source_sha256(module: str, read: Callable[[str], str | None] | None = None) 
     ['snippets/b2_diagnose_and_fix.py', 'snippets/b2_training_bugs.py']
     """
     read = read or _read_here
-    return {f"snippets/{name}.py": hashlib.sha256(code_of(read(f"snippets/{name}.py")).encode("utf-8")).hexdigest()
-            for name in imported_snippets(module, read)}
+    return {
+        f"snippets/{name}.py": hashlib.sha256(code_of(read(f"snippets/{name}.py")).encode("utf-8")).hexdigest()
+        for name in imported_snippets(module, read)
+    }
 
 
 def code_of(text: str) -> str:
@@ -112,20 +114,28 @@ def code_of(text: str) -> str:
     True
     """
     tree = ast.parse(text)
-    tree.body = [n for n in tree.body if not (isinstance(n, ast.FunctionDef)
-                                              and (n.name == "facts" or n.name.startswith("figure_")))]
+    tree.body = [
+        n
+        for n in tree.body
+        if not (isinstance(n, ast.FunctionDef) and (n.name == "facts" or n.name.startswith("figure_")))
+    ]
     while True:  # then the private helpers nothing else uses (those of facts and figures)
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-        unused = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("_")
-                  and n.name not in used]
+        unused = [
+            n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("_") and n.name not in used
+        ]
         if not unused:
             break
         tree.body = [n for n in tree.body if n not in unused]
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body \
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]
     return ast.unparse(tree)
 
@@ -153,18 +163,28 @@ def experiments(prefix: str = "") -> Iterator[tuple[str, Callable[[], dict]]]:
         for attr in sorted(vars(module)):
             fn = getattr(module, attr)
             name = f"{info.name}-{attr.removeprefix('experiment_')}.json"
-            if attr.startswith("experiment_") and callable(fn) and getattr(fn, "__module__", None) == module.__name__ \
-                    and name.startswith(prefix):
+            if (
+                attr.startswith("experiment_")
+                and callable(fn)
+                and getattr(fn, "__module__", None) == module.__name__
+                and name.startswith(prefix)
+            ):
                 yield name, fn
 
 
-def save(name: str, data: dict, seconds: float, command: str, device: str = "cpu",
-         sources: dict[str, str] | None = None) -> Path:
+def save(
+    name: str, data: dict, seconds: float, command: str, device: str = "cpu", sources: dict[str, str] | None = None
+) -> Path:
     """Write ``results/<name>``: the data, the hardware and versions, and the sha256 of the code it came from."""
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / name
-    record = {"command": command, "produced": environment(device), "seconds": round(seconds, 2), "data": data,
-              "source_sha256": sources or {}}
+    record = {
+        "command": command,
+        "produced": environment(device),
+        "seconds": round(seconds, 2),
+        "data": data,
+        "source_sha256": sources or {},
+    }
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
@@ -174,8 +194,11 @@ def load(module: str, name: str) -> dict:
     path = RESULTS_DIR / f"{module}-{name}.json"
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path.relative_to(RESULTS_DIR.parent)} is missing: run `python -m snippets.results {module}-{name}`")
+            f"{path.relative_to(RESULTS_DIR.parent)} is missing: run `python -m snippets.results {module}-{name}`"
+        )
     return json.loads(path.read_text(encoding="utf-8"))
+
+
 # --8<-- [end:experiments]
 
 

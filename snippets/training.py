@@ -36,7 +36,6 @@ def set_seed(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-
 @contextmanager
 def torch_threads(n: int = 1) -> Iterator[None]:
     """Run the block with ``n`` torch threads, then restore the previous number.
@@ -58,6 +57,7 @@ def torch_threads(n: int = 1) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
 
 @dataclass
 class History:
@@ -87,7 +87,9 @@ def _check_data(x: torch.Tensor, y: torch.Tensor, name: str) -> None:
     if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor)):
         raise TypeError(f"{name}: expected two tensors (inputs, targets)")
     if x.shape[0] != y.shape[0] or x.shape[0] == 0:
-        raise ValueError(f"{name}: inputs and targets need the same, non-zero first dimension; got {tuple(x.shape)} and {tuple(y.shape)}")
+        raise ValueError(
+            f"{name}: inputs and targets need the same, non-zero first dimension; got {tuple(x.shape)} and {tuple(y.shape)}"
+        )
 
 
 # --8<-- [start:fit]
@@ -157,11 +159,18 @@ def fit(
             history.grad_norm.append(grad_norm)
             running = []
             if progress:
-                print(f"\r{progress}: step {step}/{steps}, loss {history.train_loss[-1]:.4g}"
-                      f" ({time.perf_counter() - start:.0f} s)", end="", file=sys.stderr, flush=True)
+                print(
+                    f"\r{progress}: step {step}/{steps}, loss {history.train_loss[-1]:.4g}"
+                    f" ({time.perf_counter() - start:.0f} s)",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if history.diverged:
             break
     if progress:
         print(file=sys.stderr)
     return history
+
+
 # --8<-- [end:fit]

@@ -55,4 +55,6 @@ def image_batch(x: object, square: bool = False) -> torch.Tensor:
         wanted = "a square image batch (B, C, N, N)" if square else "an image batch (B, C, H, W)"
         raise ValueError(f"expected {wanted}, got {getattr(x, 'shape', type(x).__name__)}")
     return x
+
+
 # --8<-- [end:checks]

@@ -126,8 +126,9 @@ def images_not_shown(page, timeout_ms: int = 10_000) -> list[str]:
     """The article's images that did not load: waits up to ``timeout_ms`` for every image to finish
     (after instant navigation the new page's images start loading only once it is swapped in)."""
     try:
-        page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)",
-                               timeout=timeout_ms)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=timeout_ms
+        )
     except Exception:  # noqa: BLE001 - what is still missing is reported below
         pass
     return page.evaluate(BROKEN_IMAGES_JS)

@@ -111,6 +111,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 # ---- one build per run ---------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def _locked(path: Path):
     """An exclusive lock on ``path`` across processes (the xdist workers)."""
@@ -138,7 +139,11 @@ def _mkdocs_build(dest: Path, cache_dir: Path, port: int, offline: bool) -> Buil
     }
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(dest)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     return Build(site=dest, returncode=proc.returncode, log=proc.stdout + proc.stderr)
 
@@ -151,8 +156,12 @@ def _shared_build(config, name: str, offline: bool) -> Build:
         if not record.is_file():
             start = time.perf_counter()
             result = _mkdocs_build(run / name, run / "notebook-cache", port, offline)
-            record.write_text(json.dumps({"returncode": result.returncode, "log": result.log,
-                                          "seconds": time.perf_counter() - start}), encoding="utf-8")
+            record.write_text(
+                json.dumps(
+                    {"returncode": result.returncode, "log": result.log, "seconds": time.perf_counter() - start}
+                ),
+                encoding="utf-8",
+            )
         data = json.loads(record.read_text(encoding="utf-8"))
     return Build(site=run / name, returncode=data["returncode"], log=data["log"])
 
@@ -189,6 +198,7 @@ def server(pytestconfig, site: Path) -> str:
 
 # ---- the browser ---------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Debian Chromium driven by Playwright (one per xdist worker)."""
@@ -211,6 +221,7 @@ def pytest_report_header(config):
 
 # ---- progress: a line per finished test file; the record of a full green run ----------
 
+
 def _file(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
@@ -230,7 +241,7 @@ class _Progress:
 
     def __init__(self, config):
         self.config = config
-        self.expected: Counter = Counter()              # tests per file still to report
+        self.expected: Counter = Counter()  # tests per file still to report
         self.outcomes: dict[str, Counter] = defaultdict(Counter)
         self.seconds: Counter = Counter()
         self.passed: list[str] = []
@@ -264,8 +275,11 @@ class _Progress:
     def pytest_sessionfinish(self, session, exitstatus):
         """After a full, green run on a clean checkout, record it for the pages' verification stamp."""
         opts = session.config.option
-        full = (session.config.args_source == pytest.Config.ArgsSource.TESTPATHS  # no paths given: every test
-                and not opts.keyword and not opts.markexpr)
+        full = (
+            session.config.args_source == pytest.Config.ArgsSource.TESTPATHS  # no paths given: every test
+            and not opts.keyword
+            and not opts.markexpr
+        )
         if exitstatus == 0 and full and session.testscollected >= 100:
             from book.verified import write_record
 

@@ -57,7 +57,7 @@ def test_ste_function_forward_is_sign_and_backward_is_the_surrogate(surrogate, d
     x = _inputs(dtype).requires_grad_(True)
     upstream = torch.randn_like(x)
     y = sign_ste(x, surrogate)
-    assert torch.equal(y.detach(), torch.sign(x.detach()))          # exactly sign, three values
+    assert torch.equal(y.detach(), torch.sign(x.detach()))  # exactly sign, three values
     assert set(y.detach().unique().tolist()) == {-1.0, 0.0, 1.0}
     (y * upstream).sum().backward()
     mask = torch.ones_like(x) if surrogate == "identity" else (x.detach().abs() <= 1).to(dtype)
@@ -90,7 +90,7 @@ def test_detach_idiom_forward_can_round_away_from_sign_for_huge_values():
     assert sign_ste_detach(torch.tensor([1e8])).item() == 0.0
     assert detach_idiom_error(1e8, torch.float64) == 0.0
     assert torch.equal(sign_ste_detach(torch.tensor([1e8]), "hardtanh"), torch.tensor([1.0]))  # clamp avoids it
-    assert torch.equal(sign_ste(torch.tensor([1e8])), torch.tensor([1.0]))                     # the Function too
+    assert torch.equal(sign_ste(torch.tensor([1e8])), torch.tensor([1.0]))  # the Function too
     assert facts()["idiom_limit"] == 2**24
 
 
@@ -112,7 +112,7 @@ def test_sign_is_three_valued_and_sign_pm1_is_two_valued():
 def test_relu_subgradient_is_informative_but_sign_has_none():
     x = torch.linspace(-3, 3, 6001)
     relu = autograd_derivative(torch.relu, x)
-    assert torch.equal(relu, (x > 0).float())                      # 0 at x = 0: torch picks 0 from [0, 1]
+    assert torch.equal(relu, (x > 0).float())  # 0 at x = 0: torch picks 0 from [0, 1]
     assert facts()["relu_nonzero_share"] == "50%"
     assert facts()["sign_nonzero_grads"] == 0
 
@@ -121,23 +121,28 @@ def test_the_straight_through_estimate_is_biased():
     g = stochastic_sign_gradients(0.5, 0.25, samples=400_000, seed=3)
     assert g["true"] == -0.5 and g["ste_expected"] == 0.5
     assert g["ste_monte_carlo"] == pytest.approx(g["ste_expected"], abs=0.01)
+
     # the true derivative, by finite differences of the exact expected loss
     def expected_loss(x, t=0.25):
         return (1 + x) / 2 * (1 - t) ** 2 + (1 - x) / 2 * (1 + t) ** 2
+
     h = 1e-6
     assert (expected_loss(0.5 + h) - expected_loss(0.5 - h)) / (2 * h) == pytest.approx(g["true"], abs=1e-6)
     assert g["true"] * g["ste_monte_carlo"] < 0  # here it even points the wrong way
 
 
-@pytest.mark.parametrize("bad, error", [
-    (lambda: sign_ste([1.0, -1.0]), TypeError),
-    (lambda: sign_ste(torch.tensor([1, -1])), TypeError),
-    (lambda: sign_ste(torch.tensor([1.0]), "tanh"), ValueError),
-    (lambda: sign_ste_detach(torch.tensor([1.0]), "relu"), ValueError),
-    (lambda: autograd_derivative(torch.sign, torch.tensor([0, 1])), TypeError),
-    (lambda: SignNet(8, "sign"), ValueError),
-    (lambda: stochastic_sign_gradients(1.5, 0.0), ValueError),
-])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (lambda: sign_ste([1.0, -1.0]), TypeError),
+        (lambda: sign_ste(torch.tensor([1, -1])), TypeError),
+        (lambda: sign_ste(torch.tensor([1.0]), "tanh"), ValueError),
+        (lambda: sign_ste_detach(torch.tensor([1.0]), "relu"), ValueError),
+        (lambda: autograd_derivative(torch.sign, torch.tensor([0, 1])), TypeError),
+        (lambda: SignNet(8, "sign"), ValueError),
+        (lambda: stochastic_sign_gradients(1.5, 0.0), ValueError),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(bad, error):
     with pytest.raises(error, match=r"expected|must be"):
         bad()

@@ -50,22 +50,23 @@ def test_facts_agree_with_torch():
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    i=st.integers(1, 40), h=st.integers(1, 40), bias=st.booleans(), cell=st.sampled_from(sorted(CELLS))
-)
+@given(i=st.integers(1, 40), h=st.integers(1, 40), bias=st.booleans(), cell=st.sampled_from(sorted(CELLS)))
 def test_formula_matches_torch_for_any_cell(i, h, bias, cell):
     real = sum(p.numel() for p in CELLS[cell](i, h, bias=bias).parameters())
     assert recurrent_cell_param_count(i, h, gates=GATES[cell], bias=bias) == real
 
 
-@pytest.mark.parametrize("bad, error", [
-    (dict(input_size=0, hidden_size=4), ValueError),
-    (dict(input_size=3, hidden_size=-1), ValueError),
-    (dict(input_size=3.0, hidden_size=4), TypeError),
-    (dict(input_size="64", hidden_size=4), TypeError),
-    (dict(input_size=True, hidden_size=4), TypeError),
-    (dict(input_size=3, hidden_size=4, gates=0), ValueError),
-])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(input_size=0, hidden_size=4), ValueError),
+        (dict(input_size=3, hidden_size=-1), ValueError),
+        (dict(input_size=3.0, hidden_size=4), TypeError),
+        (dict(input_size="64", hidden_size=4), TypeError),
+        (dict(input_size=True, hidden_size=4), TypeError),
+        (dict(input_size=3, hidden_size=4, gates=0), ValueError),
+    ],
+)
 def test_formula_rejects_bad_sizes_with_a_clear_message(bad, error):
     with pytest.raises(error, match=r"must be"):
         recurrent_cell_param_count(**bad)

@@ -35,14 +35,14 @@ def test_the_two_d_example():
     assert r["angle_by_norm"] == 0.0
     assert r["norm_by_norm"] == pytest.approx(1.0, abs=1e-6)
     assert r["by_value"].tolist() == [1.0, 1.0]
-    assert r["norm_by_value"] == pytest.approx(math.sqrt(2))          # longer than the threshold
+    assert r["norm_by_value"] == pytest.approx(math.sqrt(2))  # longer than the threshold
     assert r["angle_by_value"] == pytest.approx(45 - math.degrees(math.atan(1 / 4)), abs=1e-6)
 
 
 @settings(max_examples=80, deadline=None)
 @given(g=st.lists(finite, min_size=2, max_size=6), c=st.floats(min_value=0.01, max_value=10))
 @example(g=[4.0, 0.5, -2.0], c=1.0)  # one clamped and one unclamped entry: the last check always runs at least once
-@example(g=[0.0, 0.0], c=1.0)        # the zero gradient: nothing to clip, both ways give it back
+@example(g=[0.0, 0.0], c=1.0)  # the zero gradient: nothing to clip, both ways give it back
 def test_clipping_by_norm_keeps_the_direction_and_by_value_bounds_each_entry(g, c):
     g = torch.tensor(g)
     r = clip_both_ways(g, c)
@@ -54,7 +54,7 @@ def test_clipping_by_norm_keeps_the_direction_and_by_value_bounds_each_entry(g, 
     assert r["by_value"].abs().max() <= c
     big = g.abs() > c
     if big.any() and (g.abs() < c).any() and (g.abs() > 1e-3).all():
-        assert r["angle_by_value"] > 0                              # a clamped and an unclamped entry: turned
+        assert r["angle_by_value"] > 0  # a clamped and an unclamped entry: turned
 
 
 def test_clip_grad_norm_is_the_textbook_formula():
@@ -63,7 +63,7 @@ def test_clip_grad_norm_is_the_textbook_formula():
     p = nn.Parameter(torch.zeros(10))
     p.grad = g.clone()
     total = nn.utils.clip_grad_norm_([p], max_norm=2.0)
-    assert total.item() == pytest.approx(g.norm().item())           # it returns the norm before clipping
+    assert total.item() == pytest.approx(g.norm().item())  # it returns the norm before clipping
     torch.testing.assert_close(p.grad, g * 2.0 / (g.norm() + 1e-6))
 
 
@@ -90,7 +90,7 @@ def test_mean_of_clipped_per_sample_gradients_is_biased():
     y = skewed_sample()
     mean = y.mean().item()
     assert per_sample_gradients(torch.tensor(mean, dtype=y.dtype), y).mean().item() == pytest.approx(0.0, abs=1e-12)
-    assert clipped_mean_gradient(mean, y, 1.0) > 0.1                # not 0: clipping moves the fixed point
+    assert clipped_mean_gradient(mean, y, 1.0) > 0.1  # not 0: clipping moves the fixed point
     w_star = clipped_fixed_point(y, 1.0)
     assert y.median().item() < w_star < mean
     assert clipped_mean_gradient(w_star, y, 1.0) == pytest.approx(0.0, abs=1e-8)
@@ -107,15 +107,18 @@ def test_clipped_gradient_descent_settles_at_the_fixed_point_not_the_mean():
     assert abs(w.item() - y.mean().item()) > 0.1
 
 
-@pytest.mark.parametrize("bad, error", [
-    (lambda: clip_both_ways([4.0, 1.0], 1.0), TypeError),
-    (lambda: clip_both_ways(torch.tensor([4, 1]), 1.0), TypeError),
-    (lambda: clip_both_ways(torch.ones(2, 2), 1.0), TypeError),
-    (lambda: clip_both_ways(torch.tensor([4.0, 1.0]), 0.0), ValueError),
-    (lambda: clip_both_ways(torch.tensor([4.0, 1.0]), float("nan")), ValueError),
-    (lambda: global_vs_per_tensor([], 1.0), ValueError),
-    (lambda: clipped_mean_gradient(0.0, torch.ones(3, dtype=torch.float64), -1.0), ValueError),
-])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (lambda: clip_both_ways([4.0, 1.0], 1.0), TypeError),
+        (lambda: clip_both_ways(torch.tensor([4, 1]), 1.0), TypeError),
+        (lambda: clip_both_ways(torch.ones(2, 2), 1.0), TypeError),
+        (lambda: clip_both_ways(torch.tensor([4.0, 1.0]), 0.0), ValueError),
+        (lambda: clip_both_ways(torch.tensor([4.0, 1.0]), float("nan")), ValueError),
+        (lambda: global_vs_per_tensor([], 1.0), ValueError),
+        (lambda: clipped_mean_gradient(0.0, torch.ones(3, dtype=torch.float64), -1.0), ValueError),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(bad, error):
     with pytest.raises(error, match=r"must"):
         bad()
@@ -138,14 +141,14 @@ def test_experiment_matches_the_committed_results():
         else:
             assert quick["eval_loss"] == pytest.approx(saved["eval_loss"][: len(quick["eval_loss"])], rel=1e-3)
     runs = data["runs"]
-    assert runs["None"]["diverged"] and runs["None"]["step"][-1] <= 5               # blows up at once
+    assert runs["None"]["diverged"] and runs["None"]["step"][-1] <= 5  # blows up at once
     assert not any(runs[k]["diverged"] for k in ("1.0", "0.01", "0.001"))
     zero = data["zero_predictor_loss"]
-    assert runs["1.0"]["eval_loss"][-1] < 0.25 * zero                                 # clipping at 1 learns
-    assert runs["0.01"]["eval_loss"][-1] > 3 * runs["1.0"]["eval_loss"][-1]            # too small: slow
-    assert runs["0.001"]["eval_loss"][-1] > runs["0.01"]["eval_loss"][-1]              # smaller still: slower
+    assert runs["1.0"]["eval_loss"][-1] < 0.25 * zero  # clipping at 1 learns
+    assert runs["0.01"]["eval_loss"][-1] > 3 * runs["1.0"]["eval_loss"][-1]  # too small: slow
+    assert runs["0.001"]["eval_loss"][-1] > runs["0.01"]["eval_loss"][-1]  # smaller still: slower
     assert runs["0.01"]["eval_loss"][-1] < zero < runs["0.01"]["eval_loss"][len(runs["0.01"]["eval_loss"]) // 2]
-    assert runs["0.001"]["eval_loss"][-1] > zero                                      # as the figure's alt text says
+    assert runs["0.001"]["eval_loss"][-1] > zero  # as the figure's alt text says
     # too small a threshold is a smaller learning rate: lr 0.01 with c = 0.01 is lr 1e-4 with c = 1
     twin = data["lr_1e-4_clip_1"]
     assert twin["clipped_share"] == runs["0.01"]["clipped_share"] == 1.0

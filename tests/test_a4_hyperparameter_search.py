@@ -33,8 +33,10 @@ def test_grid_cost_is_exponential_in_the_number_of_hyperparameters():
     assert search_days(grid_points(5, 8), 10) == pytest.approx(5**8 * 10 / 1440)
 
 
-@pytest.mark.parametrize("bad, error", [((0, 2), ValueError), ((3, -1), ValueError), ((2.0, 2), TypeError),
-                                        ((True, 2), TypeError), (("3", 2), TypeError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [((0, 2), ValueError), ((3, -1), ValueError), ((2.0, 2), TypeError), ((True, 2), TypeError), (("3", 2), TypeError)],
+)
 def test_grid_rejects_bad_sizes(bad, error):
     with pytest.raises(error, match="must be"):
         grid_points(*bad)
@@ -122,9 +124,9 @@ def test_selection_quick_run_shows_the_gap_growing():
 def test_selection_conclusions_in_the_committed_results():
     data = load("a4_hyperparameter_search", "selection")["data"]
     gap = np.array(data["gap"])
-    assert abs(gap[0]) < 0.01                   # one configuration: no selection, no optimism
-    assert gap[-1] > 0.01                       # the winner of many looks better than it is
-    assert np.all(np.diff(gap[1:]) > -0.002)    # and the optimism grows with k (up to noise)
+    assert abs(gap[0]) < 0.01  # one configuration: no selection, no optimism
+    assert gap[-1] > 0.01  # the winner of many looks better than it is
+    assert np.all(np.diff(gap[1:]) > -0.002)  # and the optimism grows with k (up to noise)
     ref = np.array(data["reference_inflation"])
     assert np.all(np.diff(ref) > 0) and np.all(gap[1:] < ref[1:])
     # The chosen configuration really is better on test data: selection helps, it only overstates.
@@ -134,8 +136,13 @@ def test_selection_conclusions_in_the_committed_results():
 
 def test_committed_selection_reproduces_its_first_repeat():
     data = load("a4_hyperparameter_search", "selection")["data"]
-    one = experiment_selection(repeats=1, n_configurations=data["n_configurations"], orders=data["orders"],
-                               n_train=data["n_train"], n_val=data["n_val"])
+    one = experiment_selection(
+        repeats=1,
+        n_configurations=data["n_configurations"],
+        orders=data["orders"],
+        n_train=data["n_train"],
+        n_val=data["n_val"],
+    )
     # abs 1e-9: accuracies are counts / n in float64; a flipped prediction would move them by 1/n_val, far more
     assert one["selected_val"] == pytest.approx(data["per_repeat"]["selected_val"][0], abs=1e-9)
     assert one["selected_test"] == pytest.approx(data["per_repeat"]["selected_test"][0], abs=1e-9)

@@ -128,15 +128,17 @@ def test_gpu_path_of_the_sweep_with_a_mocked_cuda(monkeypatch):
     data = run_benchmark(["cuda"], tiny)
     assert data["devices"] == {"cuda": "Mock GPU"}
     assert {(r["kind"], r["copy"]) for r in data["records"]} == {
-        (k, c) for k in ("matmul", "add", "mlp", "rnn") for c in (False, True)}
+        (k, c) for k in ("matmul", "add", "mlp", "rnn") for c in (False, True)
+    }
     assert all(r["device"] == "cuda" and r["median"] > 0 for r in data["records"])
     assert syncs and set(syncs) == {torch.device("cuda")}
     assert "cuda" in moves and "cpu" in moves  # inputs go to the device, results come back
 
 
 def test_cpu_sweep_has_no_copy_records_and_records_threads():
-    data = run_benchmark(["cpu"], Sweep(matmul=(8,), add=(8,), mlp=(1,), rnn=(1,), cpu_threads=(1,),
-                                        repeats=2, min_block_seconds=1e-4))
+    data = run_benchmark(
+        ["cpu"], Sweep(matmul=(8,), add=(8,), mlp=(1,), rnn=(1,), cpu_threads=(1,), repeats=2, min_block_seconds=1e-4)
+    )
     assert not any(r["copy"] for r in data["records"])
     assert {r["threads"] for r in data["records"]} == {1}
     assert [label for label, _, _ in lines(data)] == ["CPU, 1 thread"]
@@ -199,6 +201,7 @@ def test_quick_cpu_sweep_amortises_fixed_costs_over_the_batch():
 
 # ---- the committed results and the page's claims -------------------------------------------------
 
+
 def test_committed_sweep_is_complete_and_honest_about_devices():
     record = load("a5_device_benchmark", "sweep")
     data = record["data"]
@@ -222,19 +225,21 @@ def test_committed_sweep_supports_the_pages_conclusions():
     data = load("a5_device_benchmark", "sweep")["data"]
     f = facts()
     one = min(r["threads"] for r in data["records"] if r["device"] == "cpu")
-    mm = sorted((r for r in data["records"] if r["device"] == "cpu" and r["threads"] == one
-                 and r["kind"] == "matmul"), key=lambda r: r["size"])
+    mm = sorted(
+        (r for r in data["records"] if r["device"] == "cpu" and r["threads"] == one and r["kind"] == "matmul"),
+        key=lambda r: r["size"],
+    )
     rate = [r["flops"] / r["median"] for r in mm]
-    assert rate[-1] > 5 * rate[0]               # big products use the hardware, tiny ones do not
-    assert float(f["mlp_amortisation"]) > 2     # batch 1 reads every weight for one example
+    assert rate[-1] > 5 * rate[0]  # big products use the hardware, tiny ones do not
+    assert float(f["mlp_amortisation"]) > 2  # batch 1 reads every weight for one example
     roof = measured_roofline(data, "cpu", one)
     assert arithmetic_intensity("add", 64) < roof["ridge"] < arithmetic_intensity("matmul", mm[-1]["size"])
 
 
 def test_committed_pitfalls_show_the_effects():
     p = load("a5_device_benchmark", "pitfalls")["data"]
-    assert p["first_call"] > 2 * p["warm_median"]     # the first call pays one-time costs
-    assert p["without_sync"] * 20 < p["with_sync"]    # without waiting, only the launch is timed
+    assert p["first_call"] > 2 * p["warm_median"]  # the first call pays one-time costs
+    assert p["without_sync"] * 20 < p["with_sync"]  # without waiting, only the launch is timed
     assert min(p["spread_seconds"]) <= sorted(p["spread_seconds"])[len(p["spread_seconds"]) // 2]
     assert 0 < p["op_overhead"] < 1e-3
 
@@ -243,7 +248,8 @@ def test_figures_draw():
     data = load("a5_device_benchmark", "sweep")["data"]
     fig = figure_times()
     assert len(fig.axes) == 3 and len(fig.axes[0].lines) == len(lines(data)) + sum(
-        1 for _, d, _ in lines(data) if d != "cpu")
+        1 for _, d, _ in lines(data) if d != "cpu"
+    )
     assert len(figure_roofline().axes[0].lines) == 3 * len(lines(data))
 
 
@@ -260,6 +266,7 @@ def test_our_timer_agrees_with_torch_utils_benchmark():
 def test_hebrew_status_says_the_same_as_the_english_one():
     """The Hebrew page shows gpu_status_he: measured or not, and the same numbers."""
     import re
+
     f = facts()
     gpu = "not yet measured" not in f["gpu_status"]
     assert ("לא נמדדו" not in f["gpu_status_he"]) == gpu

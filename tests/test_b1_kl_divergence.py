@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from snippets.b1_kl_divergence import (
     STARTS,
-    both_directions,
     bernoulli,
+    both_directions,
     cross_entropy,
     entropy,
     experiment_gaussian_fits,
@@ -53,6 +53,7 @@ def pairs(draw, allow_zeros=True):
 
 
 # --- the exam's example -----------------------------------------------------------------
+
 
 def test_bernoulli_example_differs_by_direction():
     pq, qp = both_directions(bernoulli(0.5), bernoulli(0.9))
@@ -102,6 +103,7 @@ def test_equal_variance_gaussians_are_always_symmetric(m1, m2, s):
 
 # --- properties of the book's KL function --------------------------------------------------
 
+
 @settings(max_examples=200, deadline=None)
 @given(pq=pairs())
 def test_kl_is_non_negative(pq):
@@ -145,8 +147,9 @@ def test_kl_agrees_with_scipy_and_torch_distributions(pq):
     # torch clamps probabilities to its float eps, so compare only where no q(x) under p is that small
     if min((b for a, b in zip(p, q) if a > 0), default=1.0) > 1e-12:
         cat = torch.distributions.Categorical
-        theirs = torch.distributions.kl_divergence(cat(probs=torch.tensor(p, dtype=torch.float64)),
-                                                   cat(probs=torch.tensor(q, dtype=torch.float64))).item()
+        theirs = torch.distributions.kl_divergence(
+            cat(probs=torch.tensor(p, dtype=torch.float64)), cat(probs=torch.tensor(q, dtype=torch.float64))
+        ).item()
         assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-12)
 
 
@@ -155,24 +158,29 @@ def test_kl_accepts_lists_arrays_and_tensors_alike():
     want = kl_divergence(p, q)
     assert kl_divergence(np.array(p), np.array(q)) == want
     assert kl_divergence(torch.tensor(p, dtype=torch.float64), torch.tensor(q, dtype=torch.float64)) == want
-    assert kl_divergence(torch.tensor(p), torch.tensor(q)) == pytest.approx(want, rel=1e-6)  # float32 sums within tolerance
+    assert kl_divergence(torch.tensor(p), torch.tensor(q)) == pytest.approx(
+        want, rel=1e-6
+    )  # float32 sums within tolerance
 
 
-@pytest.mark.parametrize("p, q, error, message", [
-    ([0.5, 0.5], [1.2, -0.2], ValueError, "q has a negative probability"),
-    ([-0.1, 1.1], [0.5, 0.5], ValueError, "p has a negative probability"),
-    ([0.5, 0.6], [0.5, 0.5], ValueError, "p must sum to 1"),
-    ([0.5, 0.5], [0.3, 0.3], ValueError, "q must sum to 1"),
-    ([0.5, 0.5], [0.2, 0.3, 0.5], ValueError, "same shape"),
-    ([[0.5, 0.5]], [[0.5, 0.5]], ValueError, "1-D"),
-    ([], [], ValueError, "non-empty"),
-    ([float("nan"), 1.0], [0.5, 0.5], ValueError, "NaN"),
-    ([0.5, 0.5], [float("inf"), 0.0], ValueError, "NaN or infinite"),
-    ("ab", [0.5, 0.5], TypeError, "p must be"),
-    ([0.5, "0.5"], [0.5, 0.5], TypeError, "real numbers"),
-    ([True, False], [0.5, 0.5], TypeError, "real numbers"),
-    (0.5, 0.5, TypeError, "p must be"),
-])
+@pytest.mark.parametrize(
+    "p, q, error, message",
+    [
+        ([0.5, 0.5], [1.2, -0.2], ValueError, "q has a negative probability"),
+        ([-0.1, 1.1], [0.5, 0.5], ValueError, "p has a negative probability"),
+        ([0.5, 0.6], [0.5, 0.5], ValueError, "p must sum to 1"),
+        ([0.5, 0.5], [0.3, 0.3], ValueError, "q must sum to 1"),
+        ([0.5, 0.5], [0.2, 0.3, 0.5], ValueError, "same shape"),
+        ([[0.5, 0.5]], [[0.5, 0.5]], ValueError, "1-D"),
+        ([], [], ValueError, "non-empty"),
+        ([float("nan"), 1.0], [0.5, 0.5], ValueError, "NaN"),
+        ([0.5, 0.5], [float("inf"), 0.0], ValueError, "NaN or infinite"),
+        ("ab", [0.5, 0.5], TypeError, "p must be"),
+        ([0.5, "0.5"], [0.5, 0.5], TypeError, "real numbers"),
+        ([True, False], [0.5, 0.5], TypeError, "real numbers"),
+        (0.5, 0.5, TypeError, "p must be"),
+    ],
+)
 def test_bad_input_is_rejected_with_a_clear_message(p, q, error, message):
     with pytest.raises(error, match=message):
         kl_divergence(p, q)
@@ -185,6 +193,7 @@ def test_bad_input_never_yields_nan():
 
 
 # --- PyTorch's F.kl_div ----------------------------------------------------------------------
+
 
 @settings(max_examples=50, deadline=None)
 @given(pq=pairs(allow_zeros=False))
@@ -221,6 +230,7 @@ def test_torch_kl_div_facts():
 
 
 # --- continuous: closed form, grid integration, and the experiment ------------------------------
+
 
 @pytest.mark.parametrize("a, b", [((0, 1), (0, 2)), ((0, 1.2), (0, 1)), ((-1, 0.5), (1.5, 1.3))])
 def test_gaussian_kl_closed_form_grid_and_torch_agree(a, b):

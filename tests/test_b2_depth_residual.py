@@ -21,8 +21,8 @@ from snippets.b2_depth_residual import (
     train_network,
 )
 from snippets.b2_diagnose_and_fix import load_task
-from snippets.training import torch_threads
 from snippets.results import load
+from snippets.training import torch_threads
 
 DEPTH = load("b2_depth_residual", "depth")["data"]
 

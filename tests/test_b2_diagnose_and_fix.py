@@ -63,10 +63,16 @@ def test_a_correct_pipeline_overfits_a_tiny_batch_but_a_too_small_model_does_not
     assert RECIPE["tiny_batch_loss"] < 0.01
 
 
-@pytest.mark.parametrize("train, val, verdict", [
-    (0.5, 0.5, "underfitting"), (0.06, 0.07, "underfitting"), (0.0, 0.2, "overfitting"),
-    (0.01, 0.05, "good fit"), (0.0, 0.0, "good fit"),
-])
+@pytest.mark.parametrize(
+    "train, val, verdict",
+    [
+        (0.5, 0.5, "underfitting"),
+        (0.06, 0.07, "underfitting"),
+        (0.0, 0.2, "overfitting"),
+        (0.01, 0.05, "good fit"),
+        (0.0, 0.0, "good fit"),
+    ],
+)
 def test_fit_verdict(train, val, verdict):
     assert fit_verdict(train, val) == verdict
 
@@ -77,8 +83,9 @@ def test_fit_verdict_rejects_errors_that_are_not_fractions(bad):
         fit_verdict(*bad)
 
 
-@pytest.mark.parametrize("widths, error", [((0,), ValueError), ((3.5,), TypeError), ((True,), TypeError),
-                                           (("8",), TypeError)])
+@pytest.mark.parametrize(
+    "widths, error", [((0,), ValueError), ((3.5,), TypeError), ((True,), TypeError), (("8",), TypeError)]
+)
 def test_mlp_rejects_bad_widths(widths, error):
     with pytest.raises(error, match="each of widths must be"):
         mlp(widths)
@@ -162,7 +169,10 @@ def test_configuration_facts_are_the_experiment_s_own_settings():
     f = facts()
     assert f["tiny_n"] == inspect.signature(overfit_tiny_batch).parameters["n"].default
     assert (f["simple_widths"], f["well_widths"], f["over_widths"]) == (
-        CONFIGS["too simple"]["widths"], CONFIGS["well sized"]["widths"], CONFIGS["oversized, all data"]["widths"])
+        CONFIGS["too simple"]["widths"],
+        CONFIGS["well sized"]["widths"],
+        CONFIGS["oversized, all data"]["widths"],
+    )
     assert f["well_hidden"] == CONFIGS["well sized"]["widths"][0]
     assert float(f["decay_max"]) == max(DECAYS)
     assert [float(x) for x in f["decays"].replace(" and ", ", ").split(", ")] == list(DECAYS)

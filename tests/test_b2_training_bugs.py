@@ -79,8 +79,14 @@ def test_the_hook_is_exactly_a_loop_without_zero_grad():
     x, y = torch.randn(32, 5), torch.randint(0, 3, (32,))
     a, b = nn.Linear(5, 3), nn.Linear(5, 3)
     b.load_state_dict(a.state_dict())
-    fit(a, (x, y), nn.functional.cross_entropy, steps=5, optimizer=torch.optim.SGD(a.parameters(), lr=0.1),
-        before_step=never_zeroed())
+    fit(
+        a,
+        (x, y),
+        nn.functional.cross_entropy,
+        steps=5,
+        optimizer=torch.optim.SGD(a.parameters(), lr=0.1),
+        before_step=never_zeroed(),
+    )
     opt = torch.optim.SGD(b.parameters(), lr=0.1)
     for _ in range(5):  # the buggy loop, written out: no opt.zero_grad()
         nn.functional.cross_entropy(b(x), y).backward()

@@ -63,8 +63,13 @@ def js():
         pytest.skip(message)
 
     def run(configs: list[dict]) -> dict:
-        proc = subprocess.run([NODE, "-e", RUNNER, str(CALC_JS)], input=json.dumps({"configs": configs}),
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [NODE, "-e", RUNNER, str(CALC_JS)],
+            input=json.dumps({"configs": configs}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         return json.loads(proc.stdout)
 
@@ -83,7 +88,7 @@ def disagreement(config: dict, expected: list[dict], got: dict) -> str | None:
         if "error" in want:
             if row["ok"] or row.get("skipped") or not row.get("error"):
                 return f"layer {i + 1}: PyTorch raised ({want['error']}) but the calculator gives {row}"
-            if not all(r.get("skipped") for r in rows[i + 1:]):
+            if not all(r.get("skipped") for r in rows[i + 1 :]):
                 return f"layers after the error at {i + 1} were computed"
             return None
         if not row["ok"]:
@@ -132,10 +137,17 @@ def test_the_counts_on_the_page_are_the_committed_ones(vectors):
 def test_the_grid_covers_every_rule(vectors):
     grid, outcomes = vectors["grid"]
     errors = " ".join(o[-1].get("error", "") for o in outcomes)
-    for rule in ("Kernel size can't be greater than actual input size", "pad should be at most half",
-                 "Output size is too small", "not supported for strided convolutions", "stride should not be zero",
-                 "negative padding", "dilation should be greater than zero", "non-positive stride",
-                 "negative dimension"):
+    for rule in (
+        "Kernel size can't be greater than actual input size",
+        "pad should be at most half",
+        "Output size is too small",
+        "not supported for strided convolutions",
+        "stride should not be zero",
+        "negative padding",
+        "dilation should be greater than zero",
+        "non-positive stride",
+        "negative dimension",
+    ):
         assert rule in errors, rule
     kinds = {c["layers"][0]["type"] for c, o in zip(grid, outcomes) if "error" not in o[-1]}
     assert kinds == {"Conv2d", "MaxPool2d", "AvgPool2d"}
@@ -164,16 +176,27 @@ def test_presets_are_the_chapters_networks(js):
 
 
 def conv(**fields) -> dict:
-    layer = {"type": "Conv2d", "in_channels": "3", "out_channels": "5", "kernel_size": "3", "stride": "1",
-             "padding": "0", "dilation": "1", "bias": True}
+    layer = {
+        "type": "Conv2d",
+        "in_channels": "3",
+        "out_channels": "5",
+        "kernel_size": "3",
+        "stride": "1",
+        "padding": "0",
+        "dilation": "1",
+        "bias": True,
+    }
     return {**layer, **fields}
 
 
 EXAM = {"channels": "3", "height": "28", "width": "28"}
-RECONSTRUCTION = [conv(), {"type": "ReLU"},
-                  {"type": "MaxPool2d", "kernel_size": "2", "stride": "", "padding": "0", "dilation": "1",
-                   "ceil_mode": False},
-                  {"type": "Flatten"}, {"type": "Linear", "in_features": "845", "out_features": "10", "bias": True}]
+RECONSTRUCTION = [
+    conv(),
+    {"type": "ReLU"},
+    {"type": "MaxPool2d", "kernel_size": "2", "stride": "", "padding": "0", "dilation": "1", "ceil_mode": False},
+    {"type": "Flatten"},
+    {"type": "Linear", "in_features": "845", "out_features": "10", "bias": True},
+]
 
 
 def replace(index: int, **fields) -> list[dict]:
@@ -202,8 +225,12 @@ FIELD_ERRORS = [
     (replace(4, out_features="0"), 5, "out_features", "out_features must be at least 1"),
     (RECONSTRUCTION[:4] + [conv(in_channels="845")], 5, None, "needs a 4-D input"),
     (RECONSTRUCTION[:4] + [dict(RECONSTRUCTION[2])], 5, None, "needs a 4-D input"),
-    (RECONSTRUCTION[:3] + [{"type": "Linear", "in_features": "845", "out_features": "10", "bias": True}], 4,
-     "in_features", "add a Flatten"),
+    (
+        RECONSTRUCTION[:3] + [{"type": "Linear", "in_features": "845", "out_features": "10", "bias": True}],
+        4,
+        "in_features",
+        "add a Flatten",
+    ),
     ([{"type": "Dropout"}], 1, "type", "unknown layer type"),
 ]
 
@@ -212,7 +239,7 @@ FIELD_ERRORS = [
 def test_bad_configurations_get_a_message_at_the_offending_layer(js, layers, index, field, words):
     result = js([{"input": EXAM, "layers": layers}])["results"][0]
     rows = result["rows"]
-    assert all(r["ok"] for r in rows[:index - 1]), rows
+    assert all(r["ok"] for r in rows[: index - 1]), rows
     bad = rows[index - 1]
     assert not bad["ok"] and not bad.get("skipped"), bad
     assert words in bad["error"], bad["error"]
@@ -222,11 +249,14 @@ def test_bad_configurations_get_a_message_at_the_offending_layer(js, layers, ind
     assert "NaN" not in json.dumps(result) and "undefined" not in json.dumps(result)
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("channels", "", "input: channels is empty"),
-    ("height", "0", "input: height must be at least 1"),
-    ("width", "7.5", "input: width must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("channels", "", "input: channels is empty"),
+        ("height", "0", "input: height must be at least 1"),
+        ("width", "7.5", "input: width must be a whole number"),
+    ],
+)
 def test_a_bad_input_shape_stops_every_layer(js, field, value, words):
     result = js([{"input": {**EXAM, field: value}, "layers": RECONSTRUCTION}])["results"][0]
     assert not result["input"]["ok"] and words in result["input"]["error"]
@@ -251,20 +281,33 @@ def test_where_the_calculator_is_stricter_than_pytorch(js):
 
 def test_huge_sizes_stay_exact_or_are_refused(js):
     big = {"channels": "100000", "height": "100000", "width": "100000"}
-    result = js([{"input": big, "layers": [{"type": "Flatten"},
-                                           {"type": "Linear", "in_features": "1", "out_features": "100000",
-                                            "bias": True}]}])["results"][0]
+    result = js(
+        [
+            {
+                "input": big,
+                "layers": [
+                    {"type": "Flatten"},
+                    {"type": "Linear", "in_features": "1", "out_features": "100000", "bias": True},
+                ],
+            }
+        ]
+    )["results"][0]
     assert result["rows"][0]["shape"] == ["b", 10**15]
     assert "in_features" in result["rows"][1]["error"]
 
 
 def test_build_layer_matches_the_calculators_field_names():
     assert {"ReLU", "Flatten"} <= set(FIELDS)
-    for name, fields in FIELDS.items():
+    for name, _fields in FIELDS.items():
         if name in ("ReLU", "Flatten"):
             assert isinstance(build_layer({"type": name}), getattr(nn, name))
-    assert spec_of(nn.AvgPool2d(3, stride=1)) == {"type": "AvgPool2d", "kernel_size": 3, "stride": 1, "padding": 0,
-                                                 "ceil_mode": False}
+    assert spec_of(nn.AvgPool2d(3, stride=1)) == {
+        "type": "AvgPool2d",
+        "kernel_size": 3,
+        "stride": 1,
+        "padding": 0,
+        "ceil_mode": False,
+    }
     with pytest.raises(ValueError, match="square"):
         spec_of(nn.Conv2d(3, 5, (3, 5)))
     with pytest.raises(ValueError, match="no Tanh"):
@@ -330,8 +373,14 @@ def test_page_calculator_follows_what_is_typed(server, page):
     assert field(page, 4, "in_features").get_attribute("aria-invalid") == "true"
     assert summary(page).startswith("Error at layer 5 (Linear)")
     field(page, 4, "in_features").fill("980")
-    assert table_shapes(page) == ["b × 3 × 28 × 28", "b × 5 × 28 × 28", "b × 5 × 28 × 28", "b × 5 × 14 × 14",
-                                  "b × 980", "b × 10"]
+    assert table_shapes(page) == [
+        "b × 3 × 28 × 28",
+        "b × 5 × 28 × 28",
+        "b × 5 × 28 × 28",
+        "b × 5 × 14 × 14",
+        "b × 980",
+        "b × 10",
+    ]
     # Change the first layer's type; move a layer; load another of the chapter's networks.
     layer(page, 0).locator("select").select_option("AvgPool2d")
     assert table_shapes(page)[1] == "b × 3 × 14 × 14"
@@ -399,7 +448,9 @@ def test_page_calculator_is_labelled_and_keyboard_usable(server, page):
     page.wait_for_selector(f"{CALC} tbody tr")
     unlabelled = page.evaluate(
         """(sel) => [...document.querySelectorAll(sel + ' input, ' + sel + ' select')]
-             .filter(e => !document.querySelector('label[for="' + e.id + '"]')).map(e => e.outerHTML)""", CALC)
+             .filter(e => !document.querySelector('label[for="' + e.id + '"]')).map(e => e.outerHTML)""",
+        CALC,
+    )
     assert not unlabelled
     assert page.locator(f"{CALC} [aria-live='polite'] .sc-summary").count() == 1
     before = page.locator(f"{CALC} .sc-layer").count()

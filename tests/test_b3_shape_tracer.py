@@ -32,11 +32,20 @@ PAGE = DOCS / "chapters" / "b3-cnn-shapes.md"
 
 def test_the_exam_answer_for_the_reconstruction():
     rows = trace(reconstruction())
-    assert [r.shape for r in rows] == [(2, 3, 28, 28), (2, 5, 26, 26), (2, 5, 26, 26), (2, 5, 13, 13), (2, 845), (2, 10)]
+    assert [r.shape for r in rows] == [
+        (2, 3, 28, 28),
+        (2, 5, 26, 26),
+        (2, 5, 26, 26),
+        (2, 5, 13, 13),
+        (2, 845),
+        (2, 10),
+    ]
     assert [r.layer for r in rows[1:]] == ["Conv2d(3, 5, 3)", "ReLU()", "MaxPool2d(2)", "Flatten()", "Linear(845, 10)"]
     assert [r.params for r in rows] == [0, 5 * 3 * 3 * 3 + 5, 0, 0, 0, 845 * 10 + 10]
     f = facts()
-    assert f["answer_chain"] == "b × 3 × 28 × 28 → b × 5 × 26 × 26 → b × 5 × 26 × 26 → b × 5 × 13 × 13 → b × 845 → b × 10"
+    assert (
+        f["answer_chain"] == "b × 3 × 28 × 28 → b × 5 × 26 × 26 → b × 5 × 26 × 26 → b × 5 × 13 × 13 → b × 845 → b × 10"
+    )
     assert f["total_params"] == sum(p.numel() for p in reconstruction().parameters())
 
 
@@ -60,8 +69,15 @@ def test_conv_formula_matches_torch(h, k, s, p, d):
 
 
 @settings(max_examples=120, deadline=None)
-@given(h=st.integers(1, 40), k=st.integers(1, 6), s=st.one_of(st.none(), st.integers(1, 4)), p=st.integers(0, 3),
-       d=st.integers(1, 3), ceil=st.booleans(), kind=st.sampled_from(["max", "avg"]))
+@given(
+    h=st.integers(1, 40),
+    k=st.integers(1, 6),
+    s=st.one_of(st.none(), st.integers(1, 4)),
+    p=st.integers(0, 3),
+    d=st.integers(1, 3),
+    ceil=st.booleans(),
+    kind=st.sampled_from(["max", "avg"]),
+)
 def test_pool_formula_matches_torch(h, k, s, p, d, ceil, kind):
     if kind == "avg":
         d = 1
@@ -96,15 +112,18 @@ def test_pytorch_defaults_the_page_states():
         nn.MaxPool2d(3, padding=2)(torch.zeros(1, 1, 9, 9))
 
 
-@pytest.mark.parametrize("bad, error, match", [
-    (dict(size=0, kernel_size=3), ValueError, "size must be at least 1"),
-    (dict(size=28, kernel_size=0), ValueError, "kernel_size must be at least 1"),
-    (dict(size=28, kernel_size=3, stride=0), ValueError, "stride must be at least 1"),
-    (dict(size=28, kernel_size=3, padding=-1), ValueError, "padding must be at least 0"),
-    (dict(size=28.0, kernel_size=3), TypeError, "size must be an int"),
-    (dict(size=28, kernel_size="3"), TypeError, "kernel_size must be an int"),
-    (dict(size=28, kernel_size=True), TypeError, "kernel_size must be an int"),
-])
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        (dict(size=0, kernel_size=3), ValueError, "size must be at least 1"),
+        (dict(size=28, kernel_size=0), ValueError, "kernel_size must be at least 1"),
+        (dict(size=28, kernel_size=3, stride=0), ValueError, "stride must be at least 1"),
+        (dict(size=28, kernel_size=3, padding=-1), ValueError, "padding must be at least 0"),
+        (dict(size=28.0, kernel_size=3), TypeError, "size must be an int"),
+        (dict(size=28, kernel_size="3"), TypeError, "kernel_size must be an int"),
+        (dict(size=28, kernel_size=True), TypeError, "kernel_size must be an int"),
+    ],
+)
 def test_formulas_reject_bad_arguments_clearly(bad, error, match):
     with pytest.raises(error, match=match):
         conv_output_size(**bad)
@@ -236,6 +255,7 @@ def test_hebrew_captions_say_the_same_numbers():
     import re
 
     from snippets.b3_shape_tracer import CAPTIONS_HE, VARIANTS
+
     assert set(CAPTIONS_HE) == set(VARIANTS)
     for name, (english, _) in VARIANTS.items():
         assert sorted(re.findall(r"\d+", english)) == sorted(re.findall(r"\d+", CAPTIONS_HE[name])), name

@@ -7,11 +7,14 @@ import pytest
 from book.bidi import isolate_ltr_runs, isolate_page_content
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    ("<p>גודל 3 x 4</p>", '<p>גודל <span dir="ltr">3 x 4</span></p>'),
-    ("<p>nn.Linear(4, 2)</p>", '<p><span dir="ltr">nn.Linear(4, 2)</span></p>'),
-    ("<p>אין כאן צורה</p>", "<p>אין כאן צורה</p>"),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>גודל 3 x 4</p>", '<p>גודל <span dir="ltr">3 x 4</span></p>'),
+        ("<p>nn.Linear(4, 2)</p>", '<p><span dir="ltr">nn.Linear(4, 2)</span></p>'),
+        ("<p>אין כאן צורה</p>", "<p>אין כאן צורה</p>"),
+    ],
+)
 def test_runs_in_text_are_isolated(html, expected):
     assert isolate_ltr_runs(html) == expected
 

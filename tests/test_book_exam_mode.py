@@ -10,7 +10,7 @@ def test_everything_from_the_answer_heading_on_is_wrapped_once():
     out = wrap_answers(html)
     before, _, answers = out.partition('<div class="book-answers" id="answers">')
     assert before == '<h2 id="q">Q</h2><p>?</p>'
-    assert answers.startswith(ANSWER_HEADING) and answers.endswith("<h2 id=\"more\">M</h2></div>")
+    assert answers.startswith(ANSWER_HEADING) and answers.endswith('<h2 id="more">M</h2></div>')
     assert out.count("book-answers") == 1
 
 

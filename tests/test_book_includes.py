@@ -14,8 +14,10 @@ def _repo(tmp_path, text: str):
 
 
 def test_a_section_is_included_indented_with_its_links_made_absolute(tmp_path):
-    root = _repo(tmp_path, "before\n<!-- --8<-- [start:q] -->\nSee [B](b.md#y) and {{ env.python }}.\n"
-                           "<!-- --8<-- [end:q] -->\nafter\n")
+    root = _repo(
+        tmp_path,
+        "before\n<!-- --8<-- [start:q] -->\nSee [B](b.md#y) and {{ env.python }}.\n<!-- --8<-- [end:q] -->\nafter\n",
+    )
     out = expand_markdown_includes('!!! note\n    --8<-- "docs/chapters/x.md:q"\n', root=root)
     assert out == "!!! note\n    See [B](/chapters/b.md#y) and {{ env.python }}.\n"
 
@@ -44,11 +46,14 @@ def test_code_includes_are_left_to_pymdownx_snippets():
     assert expand_markdown_includes(text) == text
 
 
-@pytest.mark.parametrize(("link", "expected"), [
-    ("[a](#x)", "[a](/print/p.md#x)"),
-    ("[a](../chapters/c.md)", "[a](/chapters/c.md)"),
-    ("[a](/chapters/c.md)", "[a](/chapters/c.md)"),
-    ("[a](mailto:a@b.c)", "[a](mailto:a@b.c)"),
-])
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("[a](#x)", "[a](/print/p.md#x)"),
+        ("[a](../chapters/c.md)", "[a](/chapters/c.md)"),
+        ("[a](/chapters/c.md)", "[a](/chapters/c.md)"),
+        ("[a](mailto:a@b.c)", "[a](mailto:a@b.c)"),
+    ],
+)
 def test_absolute_links(link, expected):
     assert absolute_links(link, "print/p.md") == expected

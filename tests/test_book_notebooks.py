@@ -10,9 +10,15 @@ from mkdocs.structure.files import File
 from book import notebooks
 
 
-@pytest.mark.parametrize(("src", "expected"), [
-    ("notebooks/a2_x.py", True), ("notebooks/readme.md", False), ("snippets/a2.py", False), ("a/notebooks/x.py", False),
-])
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("notebooks/a2_x.py", True),
+        ("notebooks/readme.md", False),
+        ("snippets/a2.py", False),
+        ("a/notebooks/x.py", False),
+    ],
+)
 def test_is_notebook(src, expected):
     assert notebooks.is_notebook(File(src, "docs", "site", True)) is expected
 
@@ -42,12 +48,14 @@ def test_download_links_write_the_ipynb_beside_the_page(tmp_path):
 
 
 def test_cdn_loaders_are_removed_and_nothing_else():
-    page = ('<p>keep</p><!-- Load mathjax --><script src="https://cdn.example/mathjax.js"> </script>'
-            '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
-            '<!-- MathJax configuration -->x<!-- End of mathjax configuration -->'
-            '<script type="module">\ndocument.addEventListener("DOMContentLoaded", async () => {\n'
-            '  const diagrams = document.querySelectorAll(".jp-Mermaid > pre.mermaid");\n})</script>'
-            '<script src="assets/own.js"></script>')
+    page = (
+        '<p>keep</p><!-- Load mathjax --><script src="https://cdn.example/mathjax.js"> </script>'
+        '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
+        "<!-- MathJax configuration -->x<!-- End of mathjax configuration -->"
+        '<script type="module">\ndocument.addEventListener("DOMContentLoaded", async () => {\n'
+        '  const diagrams = document.querySelectorAll(".jp-Mermaid > pre.mermaid");\n})</script>'
+        '<script src="assets/own.js"></script>'
+    )
     assert notebooks.strip_notebook_loaders(page) == '<p>keep</p><script src="assets/own.js"></script>'
 
 
@@ -82,9 +90,22 @@ def test_the_notebook_cache_key_follows_the_snippets_a_notebook_imports(tmp_path
     monkeypatch.setattr(plugin, "_compute_cache_key", plugin._compute_cache_key)  # restored after the test
     notebooks.snippet_aware_cache()
     notebooks.snippet_aware_cache()  # idempotent: wraps the plugin's function once
-    options = {k: None for k in ("kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-                                 "remove_tag_config", "highlight_extra_classes", "include_requirejs",
-                                 "custom_mathjax_url", "toc_depth")}
+    options = {
+        k: None
+        for k in (
+            "kernel_name",
+            "theme",
+            "allow_errors",
+            "show_input",
+            "no_input",
+            "no_prompt",
+            "remove_tag_config",
+            "highlight_extra_classes",
+            "include_requirejs",
+            "custom_mathjax_url",
+            "toc_depth",
+        )
+    }
     before = plugin._compute_cache_key(str(notebook), options, True)
     assert plugin._compute_cache_key(str(notebook), options, True) == before
     helper.write_text("SIZE = 22\n", encoding="utf-8")
@@ -114,12 +135,13 @@ def test_a_notebook_kernel_runs_without_the_tcp_warning(tmp_path):
 
     notebook = tmp_path / "nb.py"
     notebook.write_text("# %%\nprint(6 * 7)\n\n# %%\nprint('done')\n", encoding="utf-8")
-    code = ("import sys; from book import notebooks; notebooks.ipc_kernels();"
-            "from mkdocs_jupyter import plugin;"
-            f"html = plugin.convert.nb2html({str(notebook)!r}, execute=True, allow_errors=False);"
-            "print('42' in html and 'done' in html)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          cwd=notebooks.ROOT)
+    code = (
+        "import sys; from book import notebooks; notebooks.ipc_kernels();"
+        "from mkdocs_jupyter import plugin;"
+        f"html = plugin.convert.nb2html({str(notebook)!r}, execute=True, allow_errors=False);"
+        "print('42' in html and 'done' in html)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=notebooks.ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().endswith("True")
     assert "Kernel is running over TCP" not in proc.stderr
@@ -130,8 +152,10 @@ def test_parallel_execution_needs_the_cache_and_execution():
     from mkdocs.structure.files import Files
 
     files = Files([File("notebooks/a2_x.py", "docs", "site", True)])
-    for options in ({"cache": False, "execute": True, "execute_ignore": []},
-                    {"cache": True, "execute": False, "execute_ignore": []}):
+    for options in (
+        {"cache": False, "execute": True, "execute_ignore": []},
+        {"cache": True, "execute": False, "execute_ignore": []},
+    ):
         config = {"plugins": {"mkdocs-jupyter": SimpleNamespace(config=options)}}
         assert notebooks.execute_in_parallel(files, config) == []
     assert notebooks.execute_in_parallel(files, {"plugins": {}}) == []

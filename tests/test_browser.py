@@ -35,9 +35,7 @@ def test_exam_formulas_render(server, page):
     """The conv formula and KL, as the exam writes them, become KaTeX."""
     page.goto(server + "exam/", wait_until="networkidle")
     assert_math_typeset(page, "exam")
-    annotations = page.evaluate(
-        "() => [...document.querySelectorAll('.katex annotation')].map(a => a.textContent)"
-    )
+    annotations = page.evaluate("() => [...document.querySelectorAll('.katex annotation')].map(a => a.textContent)")
     assert any(r"\lfloor" in a and "H_{in}" in a for a in annotations), annotations
     assert any("KL(p,q)" in a.replace(" ", "") for a in annotations), annotations
 

@@ -104,8 +104,10 @@ def test_shape_calculator_speaks_hebrew_and_still_computes(server, browser):
     english.goto(server + "chapters/b3-cnn-shapes/", wait_until="networkidle")
     # the same numbers in both editions
     import re
-    assert re.findall(r"\d[\d,]*", english.locator(".shape-calculator .sc-summary").first.inner_text()) == \
-        re.findall(r"\d[\d,]*", text)
+
+    assert re.findall(r"\d[\d,]*", english.locator(".shape-calculator .sc-summary").first.inner_text()) == re.findall(
+        r"\d[\d,]*", text
+    )
     english.close()
     assert not visit.problems(), visit.problems()
     context.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import site_pages
 
 PHONE = {"width": 360, "height": 740}
@@ -54,8 +55,12 @@ def phone_layout_problems(page) -> list[str]:
     if state["scrollWidth"] > PHONE["width"]:
         problems.append(f"scrolls sideways: scrollWidth {state['scrollWidth']}")
     # The whole name is on screen: nothing clipped (no ellipsis) and at least 20 characters.
-    if not (state["title"] and len(state["title"]) >= 20 and state["titleScroll"] <= state["titleClient"]
-            and state["titleOnScreen"]):
+    if not (
+        state["title"]
+        and len(state["title"]) >= 20
+        and state["titleScroll"] <= state["titleClient"]
+        and state["titleOnScreen"]
+    ):
         problems.append(f"header title cut: {state}")
     if state["katexScripts"] or state["katexGlobal"]:
         problems.append(f"math JavaScript loaded: {state['katexScripts']}")
@@ -70,8 +75,10 @@ def test_the_phone_check_catches_a_wide_page(server, browser):
     page = context.new_page()
     page.goto(server + "he/chapters/b3-cnn-shapes/", wait_until="networkidle")
     assert phone_layout_problems(page) == []
-    page.evaluate("() => { const d = document.createElement('div'); d.style.width = '700px';"
-                  " d.style.height = '1px'; document.querySelector('article').appendChild(d); }")
+    page.evaluate(
+        "() => { const d = document.createElement('div'); d.style.width = '700px';"
+        " d.style.height = '1px'; document.querySelector('article').appendChild(d); }"
+    )
     assert any("scrolls sideways" in p for p in phone_layout_problems(page))
     context.close()
 

@@ -26,8 +26,8 @@ import pytest
 
 from book.config import nav_pages
 from browser_tools import assert_hebrew_directions, assert_math_typeset, run_axe, watch
-from test_browser_layout import PHONE, phone_layout_problems
 from conftest import site_pages
+from test_browser_layout import PHONE, phone_layout_problems
 
 pytestmark = pytest.mark.browser
 

@@ -14,6 +14,7 @@ import json
 import re
 
 import pytest
+
 from browser_tools import run_axe, watch
 from conftest import site_pages
 
@@ -37,22 +38,26 @@ HEBREW_BARE = [  # a bare query; the page has only prefixed forms
     ("אופטימייזר", "he/chapters/a3-gradient-clipping/"),
     ("טנזורים", "he/chapters/b3-cnn-shapes/"),
 ]
-HEBREW = HEBREW_PREFIXED + HEBREW_BARE + [
-    # words as they are, a title word
-    ("התפלגויות", "he/chapters/b1-kl-asymmetry/"),
-    ("ולידציה", "he/chapters/a4-hyperparameters/"),
-    ("מילון", "he/glossary/"),
-    # final letters typed as normal letters
-    ("ליפשיצ", "he/chapters/c-lipschitz-rnn/"),
-    ("שערימ", "he/chapters/a2-rnncell-parameters/"),
-    # English terms inside Hebrew pages, alone, after a maqaf, in two words
-    ("KL", "he/chapters/b1-kl-asymmetry/"),
-    ("dropout", "he/chapters/b2-bad-results/"),
-    ("RNNCell", "he/chapters/a2-rnncell-parameters/"),
-    ("gradient clipping", "he/chapters/a3-gradient-clipping/"),
-    ("וה־GPU", "he/chapters/a5-gpu-vs-cpu/"),
-    ("ההיפר־פרמטרים", "he/chapters/a4-hyperparameters/"),
-]
+HEBREW = (
+    HEBREW_PREFIXED
+    + HEBREW_BARE
+    + [
+        # words as they are, a title word
+        ("התפלגויות", "he/chapters/b1-kl-asymmetry/"),
+        ("ולידציה", "he/chapters/a4-hyperparameters/"),
+        ("מילון", "he/glossary/"),
+        # final letters typed as normal letters
+        ("ליפשיצ", "he/chapters/c-lipschitz-rnn/"),
+        ("שערימ", "he/chapters/a2-rnncell-parameters/"),
+        # English terms inside Hebrew pages, alone, after a maqaf, in two words
+        ("KL", "he/chapters/b1-kl-asymmetry/"),
+        ("dropout", "he/chapters/b2-bad-results/"),
+        ("RNNCell", "he/chapters/a2-rnncell-parameters/"),
+        ("gradient clipping", "he/chapters/a3-gradient-clipping/"),
+        ("וה־GPU", "he/chapters/a5-gpu-vs-cpu/"),
+        ("ההיפר־פרמטרים", "he/chapters/a4-hyperparameters/"),
+    ]
+)
 ENGLISH = [
     ("dropout", "chapters/b2-bad-results/"),
     ("redundant", "chapters/a2-rnncell-parameters/"),
@@ -203,8 +208,9 @@ def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, b
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("edition, scheme, query", [("", "light", "dropout"), ("", "dark", "dropout"),
-                                                    ("he/", "light", "ונורמה")])
+@pytest.mark.parametrize(
+    "edition, scheme, query", [("", "light", "dropout"), ("", "dark", "dropout"), ("he/", "light", "ונורמה")]
+)
 def test_the_open_search_dialog_is_accessible(server, browser, edition, scheme, query):
     context, page = _page(browser, scheme)
     page.goto(server + edition, wait_until="networkidle")
@@ -226,10 +232,13 @@ def test_every_search_text_has_a_hebrew_version(server, browser):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("start, query, expected", [
-    ("chapters/a2-rnncell-parameters.html", "redundant", "chapters/a2-rnncell-parameters.html"),
-    ("he/chapters/a2-rnncell-parameters.html", "לשערים", "he/chapters/a2-rnncell-parameters.html"),
-])
+@pytest.mark.parametrize(
+    "start, query, expected",
+    [
+        ("chapters/a2-rnncell-parameters.html", "redundant", "chapters/a2-rnncell-parameters.html"),
+        ("he/chapters/a2-rnncell-parameters.html", "לשערים", "he/chapters/a2-rnncell-parameters.html"),
+    ],
+)
 def test_offline_copy_searches_from_file_urls(offline_site, browser, start, query, expected):
     context, page = _page(browser)
     visit = watch(page, (offline_site / "index.html").as_uri())

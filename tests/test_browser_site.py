@@ -49,8 +49,11 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
                  .map(a => a.getAttribute('href'))"""
     )
     hrefs = list(dict.fromkeys(hrefs))
-    expected = [p for p in site_pages(site) if p.startswith("he/")] if edition else \
-        [p for p in site_pages(site) if not p.startswith("he/")]
+    expected = (
+        [p for p in site_pages(site) if p.startswith("he/")]
+        if edition
+        else [p for p in site_pages(site) if not p.startswith("he/")]
+    )
     assert len(hrefs) == len(expected), hrefs
     for href in hrefs[1:] + hrefs[:1]:
         page.locator(f"nav.md-nav--primary a.md-nav__link[href='{href}']").locator("visible=true").first.click()

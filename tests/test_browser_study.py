@@ -106,7 +106,7 @@ def test_without_javascript_the_answers_are_simply_shown(browser, server):
 def test_b3_self_checks_read_shapes_with_the_batch_symbol(server, context):
     page = context.new_page()
     page.goto(server + "chapters/b3-cnn-shapes/", wait_until="networkidle")
-    conv = lookup("b3_shape_tracer", "conv_shape")           # e.g. "b × 5 × 26 × 26"
+    conv = lookup("b3_shape_tracer", "conv_shape")  # e.g. "b × 5 × 26 × 26"
     msg, state = _check(page, "check-b3-conv", conv)
     assert "is-right" in state, msg
     msg, state = _check(page, "check-b3-conv", "(" + conv.replace(" × ", ", ") + ")")

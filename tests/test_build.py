@@ -23,8 +23,9 @@ def test_every_notebook_was_executed_by_this_build(build):
     """The session's build starts from an empty cache: each notebook is executed, in parallel
     (``Executed notebook``) or by the plugin (``Converting notebook (execute=True)``)."""
     names = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.py"))
-    executed = set(re.findall(r"(?:Executed notebook \([\d.]+ s\)|Converting notebook \(execute=True\)): \S*/(\w+)\.py",
-                              build.log))
+    executed = set(
+        re.findall(r"(?:Executed notebook \([\d.]+ s\)|Converting notebook \(execute=True\)): \S*/(\w+)\.py", build.log)
+    )
     assert executed == set(names), (sorted(set(names) - executed), build.log[-2000:])
 
 
@@ -45,7 +46,6 @@ def test_each_page_built(site):
         stem = src.removesuffix(".md").removesuffix(".py")
         target = site / ("index.html" if stem == "index" else f"{stem}/index.html")
         assert target.is_file(), f"{src} did not produce {target.relative_to(site)}"
-
 
 
 def test_the_hebrew_build_leaves_the_notebook_cache_alone(monkeypatch):
@@ -86,8 +86,11 @@ def test_later_build_features_plug_into_the_dispatcher(monkeypatch, tmp_path):
 
     from book import mkdocs_hooks as hooks
 
-    monkeypatch.setattr(hooks, "POST_PAGE", [lambda html, page, config: html + "<!-- one -->",
-                                             lambda html, page, config: html.replace("one", "two")])
+    monkeypatch.setattr(
+        hooks,
+        "POST_PAGE",
+        [lambda html, page, config: html + "<!-- one -->", lambda html, page, config: html.replace("one", "two")],
+    )
     calls = []
     monkeypatch.setattr(hooks, "POST_BUILD", [lambda site, config: calls.append(site)])
     monkeypatch.setattr(hooks, "_SITE", [tmp_path])

@@ -54,7 +54,7 @@ def test_parameters_are_registered_with_the_stated_initialisation():
     shapes = {name: tuple(p.shape) for name, p in cell.named_parameters()}
     assert shapes == {"A": (8, 8), "W": (8, 8), "U": (8, 5), "b": (8,)}
     assert torch.equal(cell.A.detach(), torch.eye(8))
-    k = 8 ** -0.5
+    k = 8**-0.5
     for p in (cell.W, cell.U, cell.b):
         assert p.abs().max() <= k
     assert sum(p.numel() for p in LipschitzRNNCell(64, 64).parameters()) == facts()["cell_params"]
@@ -64,7 +64,7 @@ def test_all_four_parameters_get_gradients_through_a_multi_step_unroll():
     torch.manual_seed(0)
     cell = randomised(LipschitzRNNCell(3, 5))
     h = None
-    for x in torch.randn(6, 4, 3):   # 6 steps, batch 4
+    for x in torch.randn(6, 4, 3):  # 6 steps, batch 4
         h = cell(x, h)
     h.square().sum().backward()
     for name, p in cell.named_parameters():
@@ -114,7 +114,7 @@ def test_the_printed_answer_is_complete_and_runs_on_its_own():
     source = printed_section("cell")
     assert "_check" not in source and "super().__init__()" in source
     namespace: dict = {}
-    exec(compile(source, "answer-box", "exec"), namespace)   # no import from the rest of the file
+    exec(compile(source, "answer-box", "exec"), namespace)  # no import from the rest of the file
     Answer = namespace["LipschitzRNNCell"]
     torch.manual_seed(3)
     printed = Answer(4, 6)
@@ -122,12 +122,12 @@ def test_the_printed_answer_is_complete_and_runs_on_its_own():
     module = CheckedLipschitzRNNCell(4, 6)
     assert [n for n, _ in printed.named_parameters()] == ["A", "W", "U", "b"]
     for (_, p), (_, q) in zip(printed.named_parameters(), module.named_parameters(), strict=True):
-        torch.testing.assert_close(p, q)                      # the same initialisation, draw for draw
+        torch.testing.assert_close(p, q)  # the same initialisation, draw for draw
     randomised(printed, seed=1)
     randomised(module, seed=1)
     x, h = torch.randn(5, 4), torch.randn(5, 6)
     torch.testing.assert_close(printed(x, h), module(x, h))
-    torch.testing.assert_close(printed(x), module(x))         # h_prev=None: zeros
+    torch.testing.assert_close(printed(x), module(x))  # h_prev=None: zeros
     A, W, U, b = (p.detach() for p in (printed.A, printed.W, printed.U, printed.b))
     torch.testing.assert_close(printed(x, h)[2], A @ h[2] + torch.tanh(W @ h[2] + U @ x[2] + b))
 
@@ -137,13 +137,16 @@ def test_the_checked_cell_is_the_answer_plus_its_checks():
     assert "class CheckedLipschitzRNNCell(LipschitzRNNCell)" in source and "super().forward" in source
 
 
-@pytest.mark.parametrize("x, h, match", [
-    (torch.randn(2, 4), None, r"x must have shape \(B, input_size\) = \(B, 3\) or \(3,\), got \(2, 4\)"),
-    (torch.randn(2, 5, 3), None, r"x must have shape .* got \(2, 5, 3\)"),
-    (torch.randn(2, 3), torch.randn(2, 5), r"h_prev must have shape \(2, 4\) \(hidden_size = 4\)"),
-    (torch.randn(2, 3), torch.randn(3, 4), r"h_prev must have shape \(2, 4\)"),
-    (torch.randn(3), torch.randn(1, 4), r"h_prev must have shape \(4,\)"),
-])
+@pytest.mark.parametrize(
+    "x, h, match",
+    [
+        (torch.randn(2, 4), None, r"x must have shape \(B, input_size\) = \(B, 3\) or \(3,\), got \(2, 4\)"),
+        (torch.randn(2, 5, 3), None, r"x must have shape .* got \(2, 5, 3\)"),
+        (torch.randn(2, 3), torch.randn(2, 5), r"h_prev must have shape \(2, 4\) \(hidden_size = 4\)"),
+        (torch.randn(2, 3), torch.randn(3, 4), r"h_prev must have shape \(2, 4\)"),
+        (torch.randn(3), torch.randn(1, 4), r"h_prev must have shape \(4,\)"),
+    ],
+)
 def test_wrong_shapes_get_a_clear_error(x, h, match):
     with pytest.raises(ValueError, match=match):
         CheckedLipschitzRNNCell(3, 4)(x, h)
@@ -186,10 +189,11 @@ def test_unscaled_randn_A_explodes_within_a_few_dozen_steps():
     # The identity does not overflow: the state grows, but only linearly.
     norms = state_norms(torch.eye(64), 60)
     assert first_overflow(norms) is None
-    assert norms[-1] < 60 * 64 ** 0.5
+    assert norms[-1] < 60 * 64**0.5
 
 
 # ---- the common wrong answers, each shown to be wrong -------------------------------------
+
 
 def test_a_inside_the_tanh_is_another_model():
     torch.manual_seed(0)
@@ -198,9 +202,9 @@ def test_a_inside_the_tanh_is_another_model():
     right.load_state_dict(wrong.state_dict())
     x, h = torch.randn(5, 3), torch.randn(5, 4) * 3
     out = wrong(x, h)
-    assert out.abs().max() < 1                                 # bounded by tanh: A h cannot carry the state
+    assert out.abs().max() < 1  # bounded by tanh: A h cannot carry the state
     assert not torch.allclose(out, right(x, h))
-    merged = LipschitzRNNCell(3, 4)                            # A and W only ever appear as A + W
+    merged = LipschitzRNNCell(3, 4)  # A and W only ever appear as A + W
     merged.load_state_dict(wrong.state_dict())
     with torch.no_grad():
         merged.W.add_(merged.A)
@@ -214,15 +218,15 @@ def test_plain_tensors_are_silently_untrained():
     assert list(wrong.parameters()) == []
     with pytest.raises(ValueError, match="empty parameter list"):
         torch.optim.SGD(wrong.parameters(), lr=0.1)
-    assert wrong.double().W.dtype == torch.float32          # .to()/.double() do not reach them either
+    assert wrong.double().W.dtype == torch.float32  # .to()/.double() do not reach them either
 
 
 def test_parameters_created_in_forward_change_at_every_call():
     torch.manual_seed(0)
     wrong = ParametersInForward(3, 4)
-    assert list(wrong.parameters()) == []                     # an optimiser built now sees nothing
+    assert list(wrong.parameters()) == []  # an optimiser built now sees nothing
     x, h = torch.randn(2, 3), torch.randn(2, 4)
-    assert not torch.allclose(wrong(x, h), wrong(x, h))       # same input, different output
+    assert not torch.allclose(wrong(x, h), wrong(x, h))  # same input, different output
 
 
 def test_w_at_h_only_works_for_one_column_vector():
@@ -231,10 +235,10 @@ def test_w_at_h_only_works_for_one_column_vector():
     right = LipschitzRNNCell(4, 4)
     right.load_state_dict(wrong.state_dict())
     x, h = torch.randn(4), torch.randn(4)
-    torch.testing.assert_close(wrong(x, h), right(x, h))     # one sample: fine
+    torch.testing.assert_close(wrong(x, h), right(x, h))  # one sample: fine
     with pytest.raises(RuntimeError):
-        wrong(torch.randn(3, 4), torch.randn(3, 4))            # batch of 3 rows: shape error
-    xb, hb = torch.randn(4, 4), torch.randn(4, 4)              # batch size == hidden size: no error, wrong numbers
+        wrong(torch.randn(3, 4), torch.randn(3, 4))  # batch of 3 rows: shape error
+    xb, hb = torch.randn(4, 4), torch.randn(4, 4)  # batch size == hidden size: no error, wrong numbers
     assert not torch.allclose(wrong(xb, hb), right(xb, hb))
 
 
@@ -249,10 +253,10 @@ def test_a_bias_on_A_adds_parameters_and_a_drift():
         h = torch.zeros(1, 4)
         for _ in range(10):
             h = wrong(torch.zeros(1, 3), h)
-    torch.testing.assert_close(h[0], 10 * c)                  # h_t = t·c: a drift the equation does not have
+    torch.testing.assert_close(h[0], 10 * c)  # h_t = t·c: a drift the equation does not have
 
 
 def test_facts():
     f = facts()
     assert f["demo_hidden"] == 64 and f["init_bound"] == "0.125"
-    assert float(f["randn_radius"]) > 7   # spectral radius of randn(64, 64) is about sqrt(64) = 8
+    assert float(f["randn_radius"]) > 7  # spectral radius of randn(64, 64) is about sqrt(64) = 8

@@ -22,11 +22,11 @@ from snippets.results import load
 def test_task_shapes_and_padding():
     (xtr, ytr), (xte, yte) = noise_padded_digits(pad=50)
     assert xtr.shape == (1347, 58, 8) and xte.shape == (450, 58, 8)
-    assert xtr[:, :8].min() >= 0 and xtr[:, :8].max() <= 1          # pixels scaled to [0, 1]
-    assert 0.9 < xtr[:, 8:].std().item() < 1.1                       # N(0, 1) noise after the rows
+    assert xtr[:, :8].min() >= 0 and xtr[:, :8].max() <= 1  # pixels scaled to [0, 1]
+    assert 0.9 < xtr[:, 8:].std().item() < 1.1  # N(0, 1) noise after the rows
     assert set(ytr.tolist()) == set(range(10))
     (a, _), _ = noise_padded_digits(pad=50)
-    assert torch.equal(a, xtr)                                       # the same data every time
+    assert torch.equal(a, xtr)  # the same data every time
     (plain, _), _ = noise_padded_digits(pad=0)
     assert torch.equal(plain, xtr[:, :8])
 
@@ -43,7 +43,7 @@ def test_norms_over_time_show_the_vanishing_gradient_of_the_vanilla_rnn():
     assert len(d["grad_norm"]) == 58
     assert d["grad_norm"][0] < 1e-8 * d["grad_norm"][-1]
     lip = norms_over_time(make_model("lipschitz"), xte[:64], yte[:64])
-    assert lip["grad_norm"][0] > lip["grad_norm"][-1]               # no vanishing through the noise
+    assert lip["grad_norm"][0] > lip["grad_norm"][-1]  # no vanishing through the noise
 
 
 def test_quick_rerun_has_the_committed_structure():
@@ -54,7 +54,7 @@ def test_quick_rerun_has_the_committed_structure():
     run = quick["runs"]["lipschitz"][0]
     assert set(run) == set(committed["runs"]["lipschitz"][0])
     assert run["train_loss"][-1] < run["train_loss"][0]
-    assert quick["final"]["lipschitz"][0] > 0.2                     # already above chance after 30 steps
+    assert quick["final"]["lipschitz"][0] > 0.2  # already above chance after 30 steps
 
 
 def test_the_committed_results_support_the_conclusions():
@@ -63,8 +63,8 @@ def test_the_committed_results_support_the_conclusions():
     assert padded["pad"] == 50 and plain["pad"] == 0 and padded["seeds"] == [0, 1, 2]
     assert set(padded["final"]) == set(MODELS)
     acc = {name: padded["final"][name] for name in MODELS}
-    assert max(acc["vanilla"]) < 0.15                                # chance is 0.10
-    assert min(acc["lipschitz"]) > 0.65                              # every seed about three quarters
+    assert max(acc["vanilla"]) < 0.15  # chance is 0.10
+    assert min(acc["lipschitz"]) > 0.65  # every seed about three quarters
     assert min(acc["lipschitz"]) > max(acc["vanilla_orth"]) + 0.2
     # The exam's cell learns too, less well and less consistently.
     assert min(acc["exam"]) > 0.5 and sum(acc["exam"]) < sum(acc["lipschitz"])
@@ -78,7 +78,7 @@ def test_the_committed_results_support_the_conclusions():
     assert all(1.5 < r["train_loss"][-1] < 2.0 < 2.2 < r["train_loss"][0] for r in vanilla)
     assert all(r["eval_loss"][-1] > r["eval_loss"][0] > 2.2 for r in vanilla)
     final_loss = {name: sum(r["train_loss"][-1] for r in padded["runs"][name]) / 3 for name in MODELS}
-    assert max(final_loss, key=final_loss.get) == "vanilla"            # the highest final loss of the four
+    assert max(final_loss, key=final_loss.get) == "vanilla"  # the highest final loss of the four
     # The control: the two tanh RNNs are the two best models, and their seed ranges overlap,
     # so the control cannot tell orthogonal initialisation from the default one.
     means = {name: sum(plain["final"][name]) / 3 for name in MODELS}

@@ -14,8 +14,8 @@ import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import DOCS, ROOT
 
+from conftest import DOCS, ROOT
 from snippets import c_lipschitz_grader as grader
 from snippets.c_lipschitz_grader import POINTS, TOTAL, Report, grade, grade_files
 
@@ -26,8 +26,15 @@ def answer(init: str, forward: str, signature: str = "x, h_prev", extra: str = "
     """A student's file: class Cell(nn.Module) with the given __init__ body and forward body."""
     init = textwrap.indent(textwrap.dedent(init).strip(), " " * 8)
     forward = textwrap.indent(textwrap.dedent(forward).strip(), " " * 8)
-    return (HEAD + extra + "class Cell(nn.Module):\n    def __init__(self, input_size, hidden_size):\n"
-            + init + f"\n\n    def forward(self, {signature}):\n" + forward + "\n")
+    return (
+        HEAD
+        + extra
+        + "class Cell(nn.Module):\n    def __init__(self, input_size, hidden_size):\n"
+        + init
+        + f"\n\n    def forward(self, {signature}):\n"
+        + forward
+        + "\n"
+    )
 
 
 PARAMS = """
@@ -41,35 +48,49 @@ RIGHT = "return h_prev @ self.A.T + torch.tanh(h_prev @ self.W.T + x @ self.U.T 
 
 # --------------------------------------------------------------------------- correct answers: full marks
 CORRECT = {
-    "linear_layers": answer("""
+    "linear_layers": answer(
+        """
         super().__init__()
         self.A = nn.Linear(hidden_size, hidden_size, bias=False)
         self.W = nn.Linear(hidden_size, hidden_size)       # its bias is b
         self.U = nn.Linear(input_size, hidden_size, bias=False)
-        """, "return self.A(h_prev) + torch.tanh(self.W(h_prev) + self.U(x))"),
-    "transposed_x_at_U": answer("""
+        """,
+        "return self.A(h_prev) + torch.tanh(self.W(h_prev) + self.U(x))",
+    ),
+    "transposed_x_at_U": answer(
+        """
         super().__init__()
         self.A = nn.Parameter(torch.eye(hidden_size))
         self.W = nn.Parameter(torch.randn(hidden_size, hidden_size) * 0.1)
         self.U = nn.Parameter(torch.randn(input_size, hidden_size) * 0.1)   # (input, hidden): x @ U
         self.b = nn.Parameter(torch.zeros(1, hidden_size))
-        """, "return h_prev @ self.A + torch.tanh(h_prev @ self.W + x @ self.U + self.b)"),
-    "addmm_einsum_numpy": answer(PARAMS, """
+        """,
+        "return h_prev @ self.A + torch.tanh(h_prev @ self.W + x @ self.U + self.b)",
+    ),
+    "addmm_einsum_numpy": answer(
+        PARAMS,
+        """
         a = torch.einsum("ij,bj->bi", self.A, h_prev)
         return a + torch.tanh(torch.addmm(self.b, h_prev, self.W.t()) + torch.einsum("bi,hi->bh", x, self.U))
-        """, extra="import numpy as np\n\nSCALE = float(np.sqrt(1.0))\n\n\n"),
-    "none_default_two_biases": answer("""
+        """,
+        extra="import numpy as np\n\nSCALE = float(np.sqrt(1.0))\n\n\n",
+    ),
+    "none_default_two_biases": answer(
+        """
         super().__init__()
         self.hidden_size = hidden_size
         self.A = nn.Parameter(torch.eye(hidden_size))
         self.W_h = nn.Linear(hidden_size, hidden_size)      # bias b_hh
         self.U_x = nn.Linear(input_size, hidden_size)       # bias b_ih: b = b_hh + b_ih, as nn.RNNCell
         print("built")
-        """, """
+        """,
+        """
         if h_prev is None:
             h_prev = x.new_zeros(x.shape[0], self.hidden_size)
         return F.linear(h_prev, self.A) + torch.tanh(self.W_h(h_prev) + self.U_x(x))
-        """, signature="x, h_prev=None"),
+        """,
+        signature="x, h_prev=None",
+    ),
 }
 
 #: When forward gives no tensor, nothing that calls it can be checked either.
@@ -77,67 +98,127 @@ BROKEN_FORWARD = {"forward": 8, "h_prev_none": 1, "gradients": 2, "dtype_device"
 
 # ---------------------------------------------------------------- wrong answers: key -> points lost, words
 WRONG = {
-    "a_inside_tanh": (answer(PARAMS, "return torch.tanh(h_prev @ self.A.T + h_prev @ self.W.T + x @ self.U.T"
-                                     " + self.b)"),
-                      {"forward": 8}, ["A is inside the tanh"]),
-    "column_vectors": (answer(PARAMS, "return self.A @ h_prev + torch.tanh(self.W @ h_prev + self.U @ x + self.b)"),
-                       {"forward": 4}, ["right for one sample", "LINE:self.A @ h_prev", "h @ A.T"]),
-    "plain_tensors": (answer(PARAMS.replace("nn.Parameter", ""), RIGHT),
-                      {"parameters": 4, "gradients": 2, "dtype_device": 1},
-                      ["A, W, U, b are plain tensors, not nn.Parameters", "optimiser never updates them",
-                       "no registered parameter", "double != float"]),
-    "no_super": (answer(PARAMS.replace("super().__init__()", "pass"), RIGHT),
-                 {"super": 1}, ["does not call super().__init__()", "AttributeError"]),
-    "b_missing": (answer(PARAMS.replace("self.b = nn.Parameter(torch.zeros(hidden_size))", ""),
-                         "return h_prev @ self.A.T + torch.tanh(h_prev @ self.W.T + x @ self.U.T)"),
-                  {"parameters": 1, "forward": 2}, ["no b found", "with b = 0"]),
-    "u_wrong_shape": (answer(PARAMS.replace("randn(hidden_size, input_size)", "randn(hidden_size, hidden_size)"),
-                             RIGHT),
-                      {"shapes": 2, "forward": 8, "h_prev_none": 1, "gradients": 2, "dtype_device": 1},
-                      ["U has shape (5, 5), expected (hidden, input) = (5, 3)", "LINE:" + RIGHT]),
-    "tanh_missing": (answer(PARAMS, "return h_prev @ self.A.T + h_prev @ self.W.T + x @ self.U.T + self.b"),
-                     {"forward": 8}, ["the tanh is missing"]),
+    "a_inside_tanh": (
+        answer(PARAMS, "return torch.tanh(h_prev @ self.A.T + h_prev @ self.W.T + x @ self.U.T + self.b)"),
+        {"forward": 8},
+        ["A is inside the tanh"],
+    ),
+    "column_vectors": (
+        answer(PARAMS, "return self.A @ h_prev + torch.tanh(self.W @ h_prev + self.U @ x + self.b)"),
+        {"forward": 4},
+        ["right for one sample", "LINE:self.A @ h_prev", "h @ A.T"],
+    ),
+    "plain_tensors": (
+        answer(PARAMS.replace("nn.Parameter", ""), RIGHT),
+        {"parameters": 4, "gradients": 2, "dtype_device": 1},
+        [
+            "A, W, U, b are plain tensors, not nn.Parameters",
+            "optimiser never updates them",
+            "no registered parameter",
+            "double != float",
+        ],
+    ),
+    "no_super": (
+        answer(PARAMS.replace("super().__init__()", "pass"), RIGHT),
+        {"super": 1},
+        ["does not call super().__init__()", "AttributeError"],
+    ),
+    "b_missing": (
+        answer(
+            PARAMS.replace("self.b = nn.Parameter(torch.zeros(hidden_size))", ""),
+            "return h_prev @ self.A.T + torch.tanh(h_prev @ self.W.T + x @ self.U.T)",
+        ),
+        {"parameters": 1, "forward": 2},
+        ["no b found", "with b = 0"],
+    ),
+    "u_wrong_shape": (
+        answer(PARAMS.replace("randn(hidden_size, input_size)", "randn(hidden_size, hidden_size)"), RIGHT),
+        {"shapes": 2, "forward": 8, "h_prev_none": 1, "gradients": 2, "dtype_device": 1},
+        ["U has shape (5, 5), expected (hidden, input) = (5, 3)", "LINE:" + RIGHT],
+    ),
+    "tanh_missing": (
+        answer(PARAMS, "return h_prev @ self.A.T + h_prev @ self.W.T + x @ self.U.T + self.b"),
+        {"forward": 8},
+        ["the tanh is missing"],
+    ),
     "sigmoid": (answer(PARAMS, RIGHT.replace("tanh", "sigmoid")), {"forward": 8}, ["sigmoid"]),
-    "detach": (answer(PARAMS, RIGHT.replace("return ", "out = ") + "\nreturn out.detach()"), {"gradients": 2},
-               ["does not require grad", ".detach()"]),
+    "detach": (
+        answer(PARAMS, RIGHT.replace("return ", "out = ") + "\nreturn out.detach()"),
+        {"gradients": 2},
+        ["does not require grad", ".detach()"],
+    ),
     "tanh_detached": (answer(PARAMS, RIGHT + ".detach()"), {"gradients": 2}, ["no gradient reaches W, U, b"]),
     "no_grad": (answer(PARAMS, "with torch.no_grad():\n    " + RIGHT), {"gradients": 2}, ["torch.no_grad()"]),
-    "a_detached": (answer(PARAMS, RIGHT.replace("self.A.T", "self.A.detach().T")),
-                   {"gradients": 2}, ["no gradient reaches A"]),
-    "float32_forced": (answer(PARAMS, RIGHT.replace("return ", "out = ") + "\nreturn out.float()"),
-                       {"dtype_device": 1}, ["float64 input on cpu", "the output is float32"]),
-    "bias_on_a": (answer(PARAMS.replace("self.A = nn.Parameter(torch.eye(hidden_size))",
-                                        "self.A = nn.Linear(hidden_size, hidden_size)"),
-                         RIGHT.replace("h_prev @ self.A.T", "self.A(h_prev)")),
-                  {"forward": 8}, ["bias of the A nn.Linear", "bias=False"]),
-    "none_wrong": (answer(PARAMS, """
+    "a_detached": (
+        answer(PARAMS, RIGHT.replace("self.A.T", "self.A.detach().T")),
+        {"gradients": 2},
+        ["no gradient reaches A"],
+    ),
+    "float32_forced": (
+        answer(PARAMS, RIGHT.replace("return ", "out = ") + "\nreturn out.float()"),
+        {"dtype_device": 1},
+        ["float64 input on cpu", "the output is float32"],
+    ),
+    "bias_on_a": (
+        answer(
+            PARAMS.replace(
+                "self.A = nn.Parameter(torch.eye(hidden_size))", "self.A = nn.Linear(hidden_size, hidden_size)"
+            ),
+            RIGHT.replace("h_prev @ self.A.T", "self.A(h_prev)"),
+        ),
+        {"forward": 8},
+        ["bias of the A nn.Linear", "bias=False"],
+    ),
+    "none_wrong": (
+        answer(
+            PARAMS,
+            """
         if h_prev is None:
             h_prev = torch.ones(x.shape[0], self.A.shape[0], dtype=x.dtype)
-        """ + RIGHT, signature="x, h_prev=None"),
-                   {"h_prev_none": 1}, ["not forward(x, zeros)"]),
-    "returns_tuple": (answer(PARAMS, "h = " + RIGHT.removeprefix("return ") + "\nreturn h, h"),
-                      BROKEN_FORWARD, ["tuple", "next hidden state only"]),
-    "exception_in_forward": (answer(PARAMS, "return h_prev @ self.A.T + torch.tanh(self.Wh(h_prev))"),
-                             BROKEN_FORWARD,
-                             ["raised AttributeError", "LINE:self.Wh(h_prev)"]),
-    "other_constructor_args": (answer(PARAMS, RIGHT).replace("input_size, hidden_size):", "input_size, hidden_size,"
-                                                             " num_layers):"),
-                               {k: p for k, p, _ in POINTS}, ["num_layers", "takes input_size and hidden_size"]),
-    "hangs_in_forward": (answer(PARAMS, "while True:\n    pass"), BROKEN_FORWARD,
-                         ["did not return within"]),
+        """
+            + RIGHT,
+            signature="x, h_prev=None",
+        ),
+        {"h_prev_none": 1},
+        ["not forward(x, zeros)"],
+    ),
+    "returns_tuple": (
+        answer(PARAMS, "h = " + RIGHT.removeprefix("return ") + "\nreturn h, h"),
+        BROKEN_FORWARD,
+        ["tuple", "next hidden state only"],
+    ),
+    "exception_in_forward": (
+        answer(PARAMS, "return h_prev @ self.A.T + torch.tanh(self.Wh(h_prev))"),
+        BROKEN_FORWARD,
+        ["raised AttributeError", "LINE:self.Wh(h_prev)"],
+    ),
+    "other_constructor_args": (
+        answer(PARAMS, RIGHT).replace("input_size, hidden_size):", "input_size, hidden_size, num_layers):"),
+        {k: p for k, p, _ in POINTS},
+        ["num_layers", "takes input_size and hidden_size"],
+    ),
+    "hangs_in_forward": (answer(PARAMS, "while True:\n    pass"), BROKEN_FORWARD, ["did not return within"]),
 }
 
 # ------------------------------------------------------------------- files that cannot be graded: exit 2
 FATAL = {
-    "syntax_error": (HEAD + "class Cell(nn.Module):\n    def forward(self x, h):\n        return x\n",
-                     ["line 7", "SyntaxError", "def forward(self x, h):"]),
-    "sys_exit_at_import": (answer(PARAMS, RIGHT) + "\nimport sys\nsys.exit(3)\n",
-                           ["called sys.exit(3)", "LINE:sys.exit(3)"]),
+    "syntax_error": (
+        HEAD + "class Cell(nn.Module):\n    def forward(self x, h):\n        return x\n",
+        ["line 7", "SyntaxError", "def forward(self x, h):"],
+    ),
+    "sys_exit_at_import": (
+        answer(PARAMS, RIGHT) + "\nimport sys\nsys.exit(3)\n",
+        ["called sys.exit(3)", "LINE:sys.exit(3)"],
+    ),
     "exception_at_import": (HEAD + "x = 1 / 0\n", ["importing", "ZeroDivisionError", "LINE:x = 1 / 0"]),
-    "no_module": (HEAD + "class Cell:\n    def forward(self, x, h):\n        return h\n",
-                  ["no subclass of torch.nn.Module", "Cell"]),
-    "two_candidates": (answer(PARAMS, RIGHT) + "\n\n" + answer(PARAMS, RIGHT).removeprefix(HEAD).replace(
-        "class Cell", "class Cell2"), ["several nn.Module subclasses", "Cell, Cell2", "--class"]),
+    "no_module": (
+        HEAD + "class Cell:\n    def forward(self, x, h):\n        return h\n",
+        ["no subclass of torch.nn.Module", "Cell"],
+    ),
+    "two_candidates": (
+        answer(PARAMS, RIGHT) + "\n\n" + answer(PARAMS, RIGHT).removeprefix(HEAD).replace("class Cell", "class Cell2"),
+        ["several nn.Module subclasses", "Cell, Cell2", "--class"],
+    ),
 }
 #: Files that end or hang the child: each in its own process.
 ALONE = {
@@ -160,15 +241,15 @@ def graded(tmp_path_factory) -> dict[str, Report]:
         files[name] = folder / f"{name}.py"
         files[name].write_text(text, encoding="utf-8")
     batch = ["book", *CORRECT, *WRONG, *FATAL, "template", "sample"]
-    paths = [BOOK if n == "book" else TEMPLATE if n == "template" else SAMPLE if n == "sample" else files[n]
-             for n in batch]
+    paths = [
+        BOOK if n == "book" else TEMPLATE if n == "template" else SAMPLE if n == "sample" else files[n] for n in batch
+    ]
     classes = ["LipschitzRNNCell" if n == "book" else None for n in batch]
     with ThreadPoolExecutor(max_workers=3) as pool:
         files["os_exit_in_forward"] = folder / "os_exit_in_forward.py"
         files["os_exit_in_forward"].write_text(PARTIAL, encoding="utf-8")
         alone = {n: pool.submit(grade, files[n], timeout_s=4) for n in [*ALONE, "os_exit_in_forward"]}
-        reports = dict(zip(batch, grade_files(paths, timeout_s=240, call_limit_s=3, class_names=classes),
-                           strict=True))
+        reports = dict(zip(batch, grade_files(paths, timeout_s=240, call_limit_s=3, class_names=classes), strict=True))
         reports.update({n: f.result() for n, f in alone.items()})
     return reports
 
@@ -263,8 +344,13 @@ def test_the_template_parses_and_gets_a_low_mark_without_crashing(graded):
 
 def test_the_template_states_the_question():
     text = TEMPLATE.read_text(encoding="utf-8")
-    for words in ("h_{t+1} = A h_t + tanh(W h_t + U x_{t+1} + b)", "input_size", "hidden_size",
-                  "make grade-c FILE=", "python -m snippets.c_lipschitz_grader"):
+    for words in (
+        "h_{t+1} = A h_t + tanh(W h_t + U x_{t+1} + b)",
+        "input_size",
+        "hidden_size",
+        "make grade-c FILE=",
+        "python -m snippets.c_lipschitz_grader",
+    ):
         assert words in text, words
 
 
@@ -279,12 +365,18 @@ def test_the_pages_sample_report_is_what_the_grader_prints(graded):
     assert r.exit_code == 1 and 0 < r.score < TOTAL
     assert without_device_note(SAMPLE_REPORT.read_text(encoding="utf-8")) == without_device_note(r.text()), (
         "regenerate it: python -m snippets.c_lipschitz_grader snippets/c_lipschitz_grader_sample.py "
-        "> results/c_lipschitz_grader-sample.txt")
+        "> results/c_lipschitz_grader-sample.txt"
+    )
 
 
 def test_the_command_line_prints_the_report_and_exits_with_its_status():
-    proc = subprocess.run([sys.executable, "-m", "snippets.c_lipschitz_grader", str(SAMPLE)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "snippets.c_lipschitz_grader", str(SAMPLE)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1 and proc.stderr == "", proc.stderr
     assert proc.stdout.splitlines()[0] == "Grading c_lipschitz_grader_sample.py, class Cell (Part C, 20 points)"
     assert proc.stdout.splitlines()[-1].startswith("Total: ")
@@ -294,8 +386,9 @@ def test_the_command_line_prints_the_report_and_exits_with_its_status():
 def test_the_make_target_needs_a_file():
     proc = subprocess.run(["make", "-n", "grade-c"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0 and "make grade-c FILE=my_answer.py" in proc.stderr, proc.stderr
-    proc = subprocess.run(["make", "-n", "grade-c", "FILE=my answer.py"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        ["make", "-n", "grade-c", "FILE=my answer.py"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0 and "-m snippets.c_lipschitz_grader 'my answer.py'" in proc.stdout, proc.stdout
 
 

@@ -80,10 +80,10 @@ def test_the_official_default_init_std_gives_a_near_zero_A_beta(paper_facts):
     assert default["entry_std"] == pytest.approx(0.1 / 64)
     assert default["sample_std"] == pytest.approx(0.1 / 64, rel=0.05)
     assert 0 < default["max_re"] < 0.01 and -0.01 < default["min_re"] < 0
-    assert default["step_radius"] - 1 < 1e-3                                  # I + εA_β is the identity, nearly
+    assert default["step_radius"] - 1 < 1e-3  # I + εA_β is the identity, nearly
     assert book["max_re"] > 100 * default["max_re"] and book["max_re"] > 0.1  # the book's choice is far from it
     assert paper_facts["default_max_re_tex"].startswith(f"{default['max_re'] / 1e-3:.1f} ")
-    assert paper_facts["default_entry_std_128_tex"] == "7.8 \\times 10^{-4}"   # n = 128, as in the README
+    assert paper_facts["default_entry_std_128_tex"] == "7.8 \\times 10^{-4}"  # n = 128, as in the README
     assert float(paper_facts["readme_2020_entry_std"]) == 32 / 128
 
 
@@ -179,7 +179,7 @@ def test_one_step_jacobian_matches_autograd(kind):
     step = lambda h: A @ h + c * torch.tanh(W @ h + U @ x + b)  # noqa: E731
     auto = torch.autograd.functional.jacobian(step, h)
     torch.testing.assert_close(step_jacobian(A.detach(), c * W.detach(), (W @ h + U @ x + b).detach()), auto)
-    if kind == "exam":   # the module's own forward agrees too
+    if kind == "exam":  # the module's own forward agrees too
         torch.testing.assert_close(torch.autograd.functional.jacobian(lambda h: cell(x, h), h), auto)
 
 
@@ -214,9 +214,16 @@ def test_contraction_condition_holds_numerically(paper_facts):
     mu = contraction_rate(A, W)
     assert mu == pytest.approx(-0.2, abs=1e-9)
     dt, steps = 0.05, 200
-    d = trajectory_distance(A, W, torch.randn(n, 2, dtype=f64), torch.randn(n, dtype=f64),
-                            torch.randn(steps, 2, dtype=f64), torch.randn(n, dtype=f64) * 3,
-                            torch.randn(n, dtype=f64) * 3, dt)
+    d = trajectory_distance(
+        A,
+        W,
+        torch.randn(n, 2, dtype=f64),
+        torch.randn(n, dtype=f64),
+        torch.randn(steps, 2, dtype=f64),
+        torch.randn(n, dtype=f64) * 3,
+        torch.randn(n, dtype=f64) * 3,
+        dt,
+    )
     bound = [d[0] * math.exp(mu * k * dt) for k in range(steps + 1)]
     assert all(a <= b * (1 + 1e-9) for a, b in zip(d, bound, strict=True))
 
@@ -238,8 +245,11 @@ def test_every_cited_value_is_a_fact_read_from_the_one_table():
     from snippets.c_lipschitz_paper import _cited
 
     out = facts()
-    for prefix, table in (("readme_2021_", "official_readme_2021"), ("readme_2020_", "official_readme_2020"),
-                          ("paper_", "paper_table")):
+    for prefix, table in (
+        ("readme_2021_", "official_readme_2021"),
+        ("readme_2020_", "official_readme_2020"),
+        ("paper_", "paper_table"),
+    ):
         for key, value in _cited()[table].items():
             assert float(out[prefix + key]) == pytest.approx(value), (table, key)
     assert out["readme_2020_entry_std"] == f"{_cited()['official_readme_2020']['init_std'] / 128:g}"

@@ -111,19 +111,24 @@ ENGINEERING = "<!-- engineering: not an exam question -->"
 
 def test_every_chapter_answer_is_marked_and_in_the_answer_key():
     """The printable key is made of the chapters' own answers: none may be left out."""
-    for edition in ("", ".he"):     # both editions: English and Hebrew
+    for edition in ("", ".he"):  # both editions: English and Hebrew
         key = (DOCS / "print" / f"answer-key{edition}.md").read_text(encoding="utf-8")
         exam = (DOCS / f"exam{edition}.md").read_text(encoding="utf-8")
         for english in sorted(p for p in (DOCS / "chapters").glob("*.md") if not p.name.endswith(".he.md")):
             chapter = english.with_name(english.name.removesuffix(".md") + f"{edition}.md")
             text = chapter.read_text(encoding="utf-8")
-            if ENGINEERING in text:     # an engineering page answers no exam question: its chapter links it
+            if ENGINEERING in text:  # an engineering page answers no exam question: its chapter links it
                 parent = english.name.split("-")[0]
-                assert any(f"]({english.name}" in c.read_text(encoding="utf-8")
-                           for c in (DOCS / "chapters").glob(f"{parent}-*.md") if c != english), english.name
+                assert any(
+                    f"]({english.name}" in c.read_text(encoding="utf-8")
+                    for c in (DOCS / "chapters").glob(f"{parent}-*.md")
+                    if c != english
+                ), english.name
                 continue
             assert "--8<-- [start:answer]" in text and "--8<-- [end:answer]" in text, chapter.name
-            assert f'--8<-- "docs/chapters/{chapter.name}:answer"' in key, f"{chapter.name} is missing from the answer key"
+            assert f'--8<-- "docs/chapters/{chapter.name}:answer"' in key, (
+                f"{chapter.name} is missing from the answer key"
+            )
             assert f"(/chapters/{english.name})" in exam, f"the exam paper does not link {english.name}"
 
 

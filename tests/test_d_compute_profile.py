@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import torch
 from torch import nn
 
 from snippets.d_compute_profile import facts, lenet_style, profile, split, torch_flops, vgg16

@@ -18,8 +18,8 @@ from snippets.d_equivariance import (
     invariance_change,
     make_conv,
     predicted_break,
-    shift,
     sample_image,
+    shift,
 )
 
 

@@ -24,9 +24,9 @@ RESULTS = load("d_inductive_bias", "two_bars")["data"]
 
 def test_committed_results_say_what_the_page_says():
     runs = RESULTS["runs"]
-    assert runs["cnn_2_layers"]["pixels"]["test"] > 0.95            # two layers solve it
-    assert runs["cnn_1_layer"]["pixels"]["test"] < 0.56              # one layer cannot
-    assert runs["cnn_2_layers"]["permuted"]["test"] < 0.56           # the CNN's prior is wrong on shuffled pixels
+    assert runs["cnn_2_layers"]["pixels"]["test"] > 0.95  # two layers solve it
+    assert runs["cnn_1_layer"]["pixels"]["test"] < 0.56  # one layer cannot
+    assert runs["cnn_2_layers"]["permuted"]["test"] < 0.56  # the CNN's prior is wrong on shuffled pixels
     assert runs["mlp"]["pixels"]["test"] == runs["mlp"]["permuted"]["test"]  # the MLP does not care
     assert runs["mlp"]["pixels"]["train"] == 1.0 and runs["mlp"]["pixels"]["test"] < 0.8  # it memorises
     assert runs["mlp"]["params"] > 3 * runs["cnn_2_layers"]["params"]
@@ -36,7 +36,9 @@ def test_committed_results_say_what_the_page_says():
 @pytest.mark.parametrize("name, permuted", [("cnn_1_layer", False), ("mlp", False), ("mlp", True)])
 def test_cheap_runs_reproduce_the_committed_numbers(name, permuted):
     """Re-run the fast runs with the committed settings: one thread and fixed seeds make them exact."""
-    got = train_and_test(MODELS[name], permuted, steps=RESULTS["steps"], n_train=RESULTS["n_train"], seed=RESULTS["seed"])
+    got = train_and_test(
+        MODELS[name], permuted, steps=RESULTS["steps"], n_train=RESULTS["n_train"], seed=RESULTS["seed"]
+    )
     want = RESULTS["runs"][name]["permuted" if permuted else "pixels"]
     # abs 0.005: less than one test image in 200 may differ across CPUs; the page prints whole percents
     assert got["test"] == pytest.approx(want["test"], abs=0.005)

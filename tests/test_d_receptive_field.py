@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
@@ -47,7 +46,8 @@ def test_max_pooling_routes_the_gradient_through_winners_only():
 @given(
     spec=st.lists(
         st.tuples(st.sampled_from(["conv", "avg"]), st.integers(1, 3), st.integers(1, 2), st.integers(1, 2)),
-        min_size=1, max_size=4,
+        min_size=1,
+        max_size=4,
     )
 )
 def test_recurrence_equals_gradient_support_for_random_stacks(spec):

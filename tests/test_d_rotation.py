@@ -35,7 +35,9 @@ def test_only_a_symmetric_kernel_commutes_with_rotation():
     conv = make_conv("circular", channels=1)
     with torch.no_grad():
         w = conv.weight
-        conv.weight.copy_((w + torch.rot90(w, 1, (-2, -1)) + torch.rot90(w, 2, (-2, -1)) + torch.rot90(w, 3, (-2, -1))) / 4)
+        conv.weight.copy_(
+            (w + torch.rot90(w, 1, (-2, -1)) + torch.rot90(w, 2, (-2, -1)) + torch.rot90(w, 3, (-2, -1))) / 4
+        )
     assert rotation_error(conv, sample_image()) < 1e-5
 
 

@@ -69,12 +69,15 @@ def test_locally_connected_without_ties_is_not_translation_equivariant():
     assert not torch.allclose(a, b)
 
 
-@pytest.mark.parametrize("bad, error", [
-    (dict(size=2, kernel=3), ValueError),
-    (dict(size=28, kernel=0), ValueError),
-    (dict(size=28.0, kernel=3), TypeError),
-    (dict(size=True, kernel=3), TypeError),
-])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(size=2, kernel=3), ValueError),
+        (dict(size=28, kernel=0), ValueError),
+        (dict(size=28.0, kernel=3), TypeError),
+        (dict(size=True, kernel=3), TypeError),
+    ],
+)
 def test_bad_sizes_get_a_clear_error(bad, error):
     with pytest.raises(error):
         conv_output_side(**bad)

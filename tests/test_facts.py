@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import DOCS
 from mkdocs.exceptions import PluginError
 
 from book import mkdocs_hooks
 from book.facts import FactError, lookup, render, substitute, used_facts
+from conftest import DOCS
 
 PAGES = sorted(DOCS.rglob("*.md"))
 
@@ -123,14 +123,18 @@ def _write(path, text: str) -> None:
 def test_an_edited_snippet_and_the_snippets_it_imports_are_reloaded(scratch_package):
     """Under `mkdocs serve` the process lives on: an edit must show in the next build's facts."""
     _write(scratch_package / "helper.py", "SIZE = 1\n")
-    _write(scratch_package / "chapter.py",
-           "from scratchfacts.helper import SIZE\n\ndef facts():\n    return {'size': SIZE, 'twice': 2 * SIZE}\n")
+    _write(
+        scratch_package / "chapter.py",
+        "from scratchfacts.helper import SIZE\n\ndef facts():\n    return {'size': SIZE, 'twice': 2 * SIZE}\n",
+    )
     assert lookup("chapter", "size") == 1
     _write(scratch_package / "helper.py", "SIZE = 30\n")
     assert lookup("chapter", "size") == 30
     assert substitute("{{ chapter.twice }}") == "60"
-    _write(scratch_package / "chapter.py",
-           "from scratchfacts.helper import SIZE\n\ndef facts():\n    return {'size': SIZE, 'twice': 3 * SIZE}\n")
+    _write(
+        scratch_package / "chapter.py",
+        "from scratchfacts.helper import SIZE\n\ndef facts():\n    return {'size': SIZE, 'twice': 3 * SIZE}\n",
+    )
     assert lookup("chapter", "twice") == 90
 
 
@@ -140,9 +144,11 @@ def test_facts_are_kept_on_disk_by_their_sources_and_results(scratch_package, tm
     from book import facts
 
     calls = tmp_path / "calls.txt"
-    _write(scratch_package / "chapter.py",
-           f"from pathlib import Path\n\ndef facts():\n    with open({str(calls)!r}, 'a') as f:\n"
-           "        f.write('x')\n    return {'shape': (2, 3)}\n")
+    _write(
+        scratch_package / "chapter.py",
+        f"from pathlib import Path\n\ndef facts():\n    with open({str(calls)!r}, 'a') as f:\n"
+        "        f.write('x')\n    return {'shape': (2, 3)}\n",
+    )
     (tmp_path / "results").mkdir()
     facts.use_disk_cache(tmp_path / "cache")
 
@@ -153,7 +159,7 @@ def test_facts_are_kept_on_disk_by_their_sources_and_results(scratch_package, tm
 
     assert lookup("chapter", "shape") == (2, 3)
     fresh_process()
-    assert lookup("chapter", "shape") == (2, 3)   # a tuple still: rendered as a shape
+    assert lookup("chapter", "shape") == (2, 3)  # a tuple still: rendered as a shape
     assert "scratchfacts.chapter" not in sys.modules, "a cached module is not even imported"
     assert calls.read_text() == "x"
     _write(tmp_path / "results" / "chapter-x.json", "{}\n")  # a new committed result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from snippets import figures
 from conftest import DOCS
+from snippets import figures
 
 
 def test_committed_figures_match_their_code(capsys):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import DOCS
 
 ENGINEERING = "<!-- engineering: not an exam question -->"
@@ -21,19 +22,27 @@ CHAPTERS = [p for p in ALL if ENGINEERING not in p.read_text(encoding="utf-8")]
 def test_every_exam_question_has_its_chapter_pair():
     """Ten questions (A1–A5, B1–B3, C, D), each a chapter in both editions; the rest are engineering pages."""
     assert len(CHAPTERS) == 20, [p.name for p in CHAPTERS]
+
+
 EDITIONS = {
-    "en": ("### What a full-marks answer must contain {#full-marks}",
-           ("**Must contain**", "**Also correct**", "**Loses points**", "**Enough**"),
-           "marking scheme is not public", "## Why"),
-    "he": ("### מה חייבת לכלול תשובה לניקוד מלא {#full-marks}",
-           ("**חייבת לכלול**", "**גם נכון**", "**מוריד נקודות**", "**מספיק**"),
-           "מחוון הניקוד של הקורס אינו פומבי", "## למה {#why}"),
+    "en": (
+        "### What a full-marks answer must contain {#full-marks}",
+        ("**Must contain**", "**Also correct**", "**Loses points**", "**Enough**"),
+        "marking scheme is not public",
+        "## Why",
+    ),
+    "he": (
+        "### מה חייבת לכלול תשובה לניקוד מלא {#full-marks}",
+        ("**חייבת לכלול**", "**גם נכון**", "**מוריד נקודות**", "**מספיק**"),
+        "מחוון הניקוד של הקורס אינו פומבי",
+        "## למה {#why}",
+    ),
 }
 
 
 def _block(text: str, heading: str, end: str) -> str:
     start = text.index(heading)
-    return text[start:text.index(end, start)]
+    return text[start : text.index(end, start)]
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name)
@@ -47,9 +56,7 @@ def test_full_marks_list_is_complete_and_outside_the_answer_key(md):
     positions = [block.find(g) for g in groups]
     assert -1 not in positions and positions == sorted(positions), f"{md.name}: groups missing or out of order"
     for i, group in enumerate(groups):
-        body = block[positions[i]:positions[i + 1] if i + 1 < len(groups) else len(block)]
+        body = block[positions[i] : positions[i + 1] if i + 1 < len(groups) else len(block)]
         assert re.search(r"^- \S", body, re.M), f"{md.name}: {group} has no bullet"
     assert note in block, f"{md.name}: say that the list is derived from the question, not an official key"
     assert "official key" not in block.replace("not taken from an official key", ""), md.name
-
-

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ---- every page has its other half, and it is up to date --------------------------
 
+
 def test_every_english_page_has_a_hebrew_page():
     missing = [str(p.relative_to(ROOT)) for p in i18n.english_pages() if not i18n.hebrew_of(p).is_file()]
     assert not missing, f"English pages without a Hebrew page (docs/x.he.md): {missing}"
@@ -40,7 +41,8 @@ def test_hebrew_page_is_fresh(english):
     assert i18n.state(english) == "fresh", (
         f"{english.relative_to(ROOT)} changed after {hebrew.relative_to(ROOT)} was last brought up to date "
         f"(recorded {i18n.recorded_hash(hebrew)}, now {i18n.source_hash(english)}). Update the Hebrew text, "
-        f"then run: python -m book.i18n stamp {hebrew.relative_to(ROOT)}")
+        f"then run: python -m book.i18n stamp {hebrew.relative_to(ROOT)}"
+    )
 
 
 @pytest.mark.parametrize("english", i18n.english_pages(), ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
@@ -54,21 +56,24 @@ def test_freshness_check_fails_when_the_english_page_changes(tmp_path):
     english.write_text("# Title\n\n## Why\n\nBecause.\n", encoding="utf-8")
     hebrew = i18n.hebrew_of(english)
     hebrew.write_text("# כותרת\n\n## למה {#why}\n\nכי.\n", encoding="utf-8")
-    assert i18n.state(english) == "stale"              # never stamped
+    assert i18n.state(english) == "stale"  # never stamped
     i18n.stamp(hebrew)
     assert i18n.state(english) == "fresh"
     assert hebrew.read_text(encoding="utf-8").startswith("---\nenglish_sha256: ")
     english.write_text("# Title\n\n## Why\n\nBecause, and more.\n", encoding="utf-8")
     assert i18n.state(english) == "stale"
-    i18n.stamp(hebrew)                                 # re-stamping keeps one hash line
+    i18n.stamp(hebrew)  # re-stamping keeps one hash line
     assert hebrew.read_text(encoding="utf-8").count("english_sha256") == 1
     assert i18n.state(english) == "fresh"
 
 
 def test_skeleton_check_fails_when_the_editions_drift(tmp_path):
     english = tmp_path / "x.md"
-    english.write_text('# T\n\n## Why\n\n{{ a2_rnncell_parameters.total }}\n\n```python\n--8<-- "snippets/a.py:one"\n```\n'
-                       "![f](../figures/a.svg)\n", encoding="utf-8")
+    english.write_text(
+        '# T\n\n## Why\n\n{{ a2_rnncell_parameters.total }}\n\n```python\n--8<-- "snippets/a.py:one"\n```\n'
+        "![f](../figures/a.svg)\n",
+        encoding="utf-8",
+    )
     hebrew = i18n.hebrew_of(english)
     hebrew.write_text('# כ\n\n## למה\n\n82,432\n\n```python\n--8<-- "snippets/a.py:two"\n```\n', encoding="utf-8")
     problems = "\n".join(i18n.differences(english))
@@ -94,6 +99,7 @@ def test_status_command_reports_every_pair(capsys):
 
 # ---- the navigation and the glossary ---------------------------------------------
 
+
 def test_every_nav_title_has_a_hebrew_title():
     hebrew = next(lang for lang in plugin_config("i18n")["languages"] if lang["locale"] == "he")
     translations = hebrew["nav_translations"]
@@ -107,6 +113,7 @@ def test_every_nav_title_has_a_hebrew_title():
 
 def _resolve(name: str):
     import importlib
+
     parts = name.split(".")
     obj = importlib.import_module(parts[0])
     for part in parts[1:]:
@@ -124,7 +131,9 @@ def test_glossary_pytorch_names_exist(term):
 
 
 def _book_text(pages) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in pages if p.name not in ("glossary.md", "glossary.he.md")).lower()
+    return "\n".join(
+        p.read_text(encoding="utf-8") for p in pages if p.name not in ("glossary.md", "glossary.he.md")
+    ).lower()
 
 
 def test_glossary_terms_appear_in_both_editions():
@@ -135,7 +144,11 @@ def test_glossary_terms_appear_in_both_editions():
     missing = []
     for t in glossary.TERMS:
         word = re.sub(r"\s*\(.*?\)", "", t.english).lower()
-        if word not in english and word.replace("-", "") not in english and word.replace("isation", "ization") not in english:
+        if (
+            word not in english
+            and word.replace("-", "") not in english
+            and word.replace("isation", "ization") not in english
+        ):
             missing.append(f"English: {t.english!r}")
         forms = [re.sub(r"\s*\(.*?\)", "", t.hebrew), *re.findall(r"\((.*?)\)", t.hebrew), word]
         if not any(f.lower().strip() and f.lower().strip() in hebrew for f in forms):
@@ -155,6 +168,7 @@ def test_glossary_rejects_an_unknown_edition():
 
 # ---- the built site ----------------------------------------------------------------
 
+
 def _english_pages_built(site: Path) -> list[str]:
     return [p for p in site_pages(site) if not p.startswith("he/")]
 
@@ -167,7 +181,7 @@ def test_every_built_page_has_its_hebrew_page_except_the_shared_notebooks(site):
     missing = [p for p in english if p not in notebooks and f"he/{p}" not in pages]
     assert not missing, missing
     assert not [p for p in pages if p.startswith("he/notebooks/")], "notebooks must not be built twice"
-    for nb in notebooks:   # rendered by mkdocs-jupyter, not copied as their .py source
+    for nb in notebooks:  # rendered by mkdocs-jupyter, not copied as their .py source
         assert (site / nb / "index.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>"), nb
 
 
@@ -185,7 +199,10 @@ def test_switcher_links_land_on_existing_pages(site):
     the Hebrew link of a shared notebook is the Hebrew page of its chapter."""
     for path in site_pages(site):
         html = (site / path / "index.html").read_text(encoding="utf-8")
-        links = dict((lang, href) for href, lang in re.findall(r'<link rel="book-alternate" href="([^"]*)" hreflang="(\w+)">', html))
+        links = dict(
+            (lang, href)
+            for href, lang in re.findall(r'<link rel="book-alternate" href="([^"]*)" hreflang="(\w+)">', html)
+        )
         assert set(links) == {"en", "he"}, path
         for lang, href in links.items():
             target = (site / path / href).resolve()
@@ -195,7 +212,9 @@ def test_switcher_links_land_on_existing_pages(site):
         assert (site / path / own).resolve() == here, f"{path}: its own edition's link is not itself"
         if path.startswith("notebooks/"):
             assert "/he/chapters/" in (site / path / links["he"]).resolve().as_posix() + "/", path
-        assert 'rel="alternate" href' not in html, f"{path}: a rel=alternate link makes the theme fetch a sitemap beside it"
+        assert 'rel="alternate" href' not in html, (
+            f"{path}: a rel=alternate link makes the theme fetch a sitemap beside it"
+        )
 
 
 def test_hebrew_pages_link_to_the_shared_notebooks(site):

@@ -19,8 +19,10 @@ def renderer(tmp_path):
 
 
 def test_inline_and_display_become_katex_with_mathml(renderer):
-    html = ('<p>Let <span class="arithmatex">\\(h_t = \\tanh(W h_{t-1})\\)</span>.</p>\n'
-            '<div class="arithmatex">\\[\nN = g\\,(h\\,i + h^2 + 2h)\n\\]</div>')
+    html = (
+        '<p>Let <span class="arithmatex">\\(h_t = \\tanh(W h_{t-1})\\)</span>.</p>\n'
+        '<div class="arithmatex">\\[\nN = g\\,(h\\,i + h^2 + 2h)\n\\]</div>'
+    )
     out = render_math(html, "chapters/x.md", renderer)
     assert '<span class="arithmatex" data-katex="done"><span class="katex">' in out
     assert '<div class="arithmatex" data-katex="done"><span class="katex-display">' in out
@@ -32,13 +34,15 @@ def test_inline_and_display_become_katex_with_mathml(renderer):
 
 def test_entities_in_a_formula_are_unescaped(renderer):
     out = render_math('<span class="arithmatex">\\(a &lt; b \\&amp; c\\)</span>', "p", renderer)
-    assert "a &lt; b \\&amp; c</annotation>" in out   # the TeX source was "a < b \& c"
+    assert "a &lt; b \\&amp; c</annotation>" in out  # the TeX source was "a < b \& c"
 
 
 def test_a_formula_in_a_heading_and_in_the_toc(renderer):
-    html = ('<nav class="md-nav md-nav--secondary"><a href="#s" class="md-nav__link">'
-            '<span class="md-ellipsis">What each layer does to \\(b \\times C\\)</span></a></nav>'
-            '<h2 id="s">What each layer does to <span class="arithmatex">\\(b \\times C\\)</span></h2>')
+    html = (
+        '<nav class="md-nav md-nav--secondary"><a href="#s" class="md-nav__link">'
+        '<span class="md-ellipsis">What each layer does to \\(b \\times C\\)</span></a></nav>'
+        '<h2 id="s">What each layer does to <span class="arithmatex">\\(b \\times C\\)</span></h2>'
+    )
     out = render_math(html, "chapters/b3.md", renderer)
     toc, heading = out.split("<h2", 1)
     assert "\\(" not in toc and '<span class="katex">' in toc and "What each layer does to " in toc
@@ -51,17 +55,21 @@ def test_prose_dollars_stay_prose(renderer):
 
 
 def test_code_and_scripts_are_untouched(renderer):
-    html = ('<pre><code>print("\\(x\\)", "$y$")</code></pre><p><code>\\(z\\)</code></p>'
-            '<script>var s = "\\(w\\)";</script><title>A \\(t\\)</title>'
-            '<div class="jp-RenderedMarkdown"><pre>$5 and $6</pre></div>')
+    html = (
+        '<pre><code>print("\\(x\\)", "$y$")</code></pre><p><code>\\(z\\)</code></p>'
+        '<script>var s = "\\(w\\)";</script><title>A \\(t\\)</title>'
+        '<div class="jp-RenderedMarkdown"><pre>$5 and $6</pre></div>'
+    )
     assert render_math(html, "p", renderer) == html
     assert renderer.stats["rendered"] == 0 and renderer.stats["processes"] == 0
 
 
 def test_notebook_markdown_cells_typeset_dollars(renderer):
-    html = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
-            '<p>The formula $N = g\\,(h\\,i + h^2 + 2h)$ and</p><p>$$\\sum_i x_i$$</p></div>'
-            '<div class="jp-OutputArea"><p>costs $2 and $3</p></div>')
+    html = (
+        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
+        "<p>The formula $N = g\\,(h\\,i + h^2 + 2h)$ and</p><p>$$\\sum_i x_i$$</p></div>"
+        '<div class="jp-OutputArea"><p>costs $2 and $3</p></div>'
+    )
     out = render_math(html, "notebooks/a2.py", renderer)
     cell, rest = out.split('<div class="jp-OutputArea">')
     assert cell.count('<span class="katex">') == 2 and '<span class="katex-display">' in cell
@@ -85,7 +93,7 @@ def test_the_cache_is_hit_on_a_second_call_and_survives_the_process(tmp_path):
     assert (tmp_path / "k.json").is_file()
     second = KatexRenderer(cache_path=tmp_path / "k.json")
     assert render_math(html, "p", second) == out1
-    assert second.stats == {"rendered": 0, "cached": 2, "processes": 0}   # no node process at all
+    assert second.stats == {"rendered": 0, "cached": 2, "processes": 0}  # no node process at all
     second.close()
 
 

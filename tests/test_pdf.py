@@ -13,8 +13,18 @@ from book.pdf import make_pdfs
 # One worker prints the three PDFs once (under xdist, loadscope keeps a file on one worker).
 pytestmark = pytest.mark.browser
 
-QUESTIONS = ["non-differentiable", "RNNCell", "gradient clipping", "hyper-parameters", "GPU",
-             "Kullback", "very simple network", "Conv2d(3, 5, 3)", "Lipschitz", "convolutional networks"]
+QUESTIONS = [
+    "non-differentiable",
+    "RNNCell",
+    "gradient clipping",
+    "hyper-parameters",
+    "GPU",
+    "Kullback",
+    "very simple network",
+    "Conv2d(3, 5, 3)",
+    "Lipschitz",
+    "convolutional networks",
+]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from snippets import b2_training_bugs, b3_shape_tracer, d_receptive_field
 def test_the_high_learning_rate_factor_is_the_one_the_experiment_applies():
     """B2 reads the factor from the run's name in the committed record; the code multiplies by the same."""
     factor = b2_training_bugs.facts()["lr_factor"]
-    assert f"LR * {factor} if bug == \"learning rate x{factor}\"" in inspect.getsource(b2_training_bugs.run)
+    assert f'LR * {factor} if bug == "learning rate x{factor}"' in inspect.getsource(b2_training_bugs.run)
 
 
 def test_the_shape_facts_are_read_from_the_layers():

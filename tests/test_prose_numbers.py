@@ -22,9 +22,21 @@ import pytest
 
 from conftest import DOCS
 
-CHAPTERS = ("a1-sign-backprop", "a2-rnncell-parameters", "a3-gradient-clipping", "a4-hyperparameters",
-            "a5-gpu-vs-cpu", "a5-timing-pitfalls", "b1-kl-asymmetry", "b2-bad-results", "b3-cnn-shapes",
-            "b3-calculator-tested", "c-lipschitz-rnn", "c-making-it-fast", "d-cnn-characteristics")
+CHAPTERS = (
+    "a1-sign-backprop",
+    "a2-rnncell-parameters",
+    "a3-gradient-clipping",
+    "a4-hyperparameters",
+    "a5-gpu-vs-cpu",
+    "a5-timing-pitfalls",
+    "b1-kl-asymmetry",
+    "b2-bad-results",
+    "b3-cnn-shapes",
+    "b3-calculator-tested",
+    "c-lipschitz-rnn",
+    "c-making-it-fast",
+    "d-cnn-characteristics",
+)
 
 
 def prose(text: str) -> str:
@@ -51,12 +63,17 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"^\s*\d+\.\s", "an ordered list's item number"),
     (r"\(\d\)", "an enumeration in the text: (1), (2), (3)"),
     (r"§\d+(?:\.\d+)?", "a cross-reference to a section (§3) or a book's section (§10.1)"),
-    (r"(?:\b(?:[Ss]tep|Experiment|point|trap|Figure|ch\.)|ניסוי|שלב|צעד|נקודה|סעיף|מלכודת|איור|פרק)[\s־]+\d+(?:\.\d+)?",
-     "a reference to a numbered step, experiment, point, trap, figure or chapter"),
+    (
+        r"(?:\b(?:[Ss]tep|Experiment|point|trap|Figure|ch\.)|ניסוי|שלב|צעד|נקודה|סעיף|מלכודת|איור|פרק)[\s־]+\d+(?:\.\d+)?",
+        "a reference to a numbered step, experiment, point, trap, figure or chapter",
+    ),
     (r"\b(?:19|20)\d\d\b", "a year (of a citation)"),
     (r"(?<![\w])[A-D][1-5](?![\w])", "a question's label (A1 … B3)"),
-    (r"\b(?:Conv[123]d|MaxPool[123]d|AvgPool[123]d|BatchNorm[123]d|CIFAR-10+|VGG-\d+|ResNet-\d+|LeNet-\d|"
-     r"float(?:16|32|64)|ReLU6|log2|S[24]|C[135]|F6|G\d?)\b", "part of a name (Conv2d, CIFAR-10, float32, LeNet's S2)"),
+    (
+        r"\b(?:Conv[123]d|MaxPool[123]d|AvgPool[123]d|BatchNorm[123]d|CIFAR-10+|VGG-\d+|ResNet-\d+|LeNet-\d|"
+        r"float(?:16|32|64)|ReLU6|log2|S[24]|C[135]|F6|G\d?)\b",
+        "part of a name (Conv2d, CIFAR-10, float32, LeNet's S2)",
+    ),
     (r"\b8×8(?= (?:digits|pixels))|(?<=בגודל )8×8|8×8(?= פיקסלים)", "the name of scikit-learn's 8×8 digits"),
     (r"(?<![\w.,])[01](?![\w]|[.,]\d)", "zero and one as mathematical constants (a zero derivative, slope one)"),
 )
@@ -130,7 +147,7 @@ def typed_numbers(text: str) -> list[tuple[str, str]]:
         for pattern, _ in RULES:
             line = re.sub(pattern, " ", line)
         for m in NUMBER.finditer(line):
-            found.append((m.group(), line[max(0, m.start() - 40):m.end() + 40].strip()))
+            found.append((m.group(), line[max(0, m.start() - 40) : m.end() + 40].strip()))
     return found
 
 
@@ -144,8 +161,10 @@ def test_no_new_number_is_typed_into_the_prose(stem, edition):
     page = _page(stem, edition)
     known = KNOWN.get(stem, {})
     new = [(n, ctx) for n, ctx in typed_numbers(page.read_text(encoding="utf-8")) if n not in known]
-    assert not new, (f"{page.name} types numbers into its prose: make each a fact ({{{{ module.key }}}}), "
-                     f"or, if it is neither a result nor a configuration, add it to KNOWN with the reason: {new}")
+    assert not new, (
+        f"{page.name} types numbers into its prose: make each a fact ({{{{ module.key }}}}), "
+        f"or, if it is neither a result nor a configuration, add it to KNOWN with the reason: {new}"
+    )
 
 
 def test_an_added_after_9_layers_fails():

@@ -27,8 +27,11 @@ def test_the_deploy_workflow_runs_the_same_make_targets_as_ci():
     """A green .ci/run here means the same steps pass in the GitHub Pages workflow."""
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
     steps = [s.get("run", "").strip() for s in workflow["jobs"]["build"]["steps"] if "run" in s]
-    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-          if line.strip().startswith("make ")]
+    ci = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("make ")
+    ]
     assert steps == ci == ["make test", "make site"], (steps, ci)
     assert workflow["jobs"]["build"]["env"]["CI"] == "true"
     uses = [s.get("uses", "") for s in workflow["jobs"]["build"]["steps"]]
@@ -66,9 +69,14 @@ def test_mkdocs_configuration():
 
 # ---- every direct import is a declared dependency ----------------------------------
 
+
 def _python_files() -> list[Path]:
-    files = [p for d in ("snippets", "book", "tests", "tools") for p in (ROOT / d).rglob("*.py")
-             if "vendor" not in p.relative_to(ROOT).parts]
+    files = [
+        p
+        for d in ("snippets", "book", "tests", "tools")
+        for p in (ROOT / d).rglob("*.py")
+        if "vendor" not in p.relative_to(ROOT).parts
+    ]
     return files + sorted((ROOT / "docs" / "notebooks").glob("*.py"))
 
 
@@ -98,17 +106,22 @@ def test_every_direct_import_is_declared_in_requirements_in():
     files = _python_files()
     assert len(files) >= 50, files
     own = {p.stem for p in files} | {"snippets", "book", "tests"}
-    declared = {_canonical(re.split(r"[<>=!~\[; ]", line.strip())[0])
-                for line in (ROOT / "requirements.in").read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.lstrip().startswith("#")}
+    declared = {
+        _canonical(re.split(r"[<>=!~\[; ]", line.strip())[0])
+        for line in (ROOT / "requirements.in").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
     distributions = importlib.metadata.packages_distributions()
     imported = _imported_top_level_names(files)
     third_party = {m: f for m, f in imported.items() if m not in sys.stdlib_module_names and m not in own}
     assert {"torch", "numpy", "yaml", "pytest"} <= set(third_party), sorted(third_party)
     unknown = {m: sorted(f) for m, f in third_party.items() if m not in distributions}
     assert not unknown, f"imported, but no installed distribution provides them: {unknown}"
-    undeclared = {m: (distributions[m], sorted(f)[:3]) for m, f in third_party.items()
-                  if not {_canonical(d) for d in distributions[m]} & declared}
+    undeclared = {
+        m: (distributions[m], sorted(f)[:3])
+        for m, f in third_party.items()
+        if not {_canonical(d) for d in distributions[m]} & declared
+    }
     assert not undeclared, f"imported but not in requirements.in (module: distributions, files): {undeclared}"
 
 

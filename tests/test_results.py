@@ -62,10 +62,13 @@ def test_no_committed_result_is_older_than_its_code():
     """Each results file records the sha256 of the code it came from; a change to that code makes it stale."""
     stale = {p.name: results.stale(p) for p in _experiment_files()}
     stale = {name: changed for name, changed in stale.items() if changed}
-    assert not stale, "results older than their code (changed: " + "; ".join(
-        f"{name}: {', '.join(changed)}" for name, changed in stale.items()) + "). Re-run them: " + "; ".join(
-        f"`python -m snippets.results {name.removesuffix('.json')}`" for name in stale) + \
-        " (or `python -m snippets.results --stale`), review the diff, and redraw the figures (`make figures`)."
+    assert not stale, (
+        "results older than their code (changed: "
+        + "; ".join(f"{name}: {', '.join(changed)}" for name, changed in stale.items())
+        + "). Re-run them: "
+        + "; ".join(f"`python -m snippets.results {name.removesuffix('.json')}`" for name in stale)
+        + " (or `python -m snippets.results --stale`), review the diff, and redraw the figures (`make figures`)."
+    )
 
 
 def test_staleness_follows_the_code(tmp_path, monkeypatch):
@@ -85,7 +88,11 @@ def test_staleness_follows_the_code(tmp_path, monkeypatch):
 
 def test_the_sources_of_a_result_are_its_module_and_what_it_imports():
     assert results.imported_snippets("b2_training_bugs") == [
-        "b2_diagnose_and_fix", "b2_training_bugs", "training", "validation"]
+        "b2_diagnose_and_fix",
+        "b2_training_bugs",
+        "training",
+        "validation",
+    ]
     assert results.imported_snippets("b1_kl_divergence") == ["b1_kl_divergence"]  # results and plotting left out
 
 

@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CI, DOCS
 
 from book import search_index
+from conftest import CI, DOCS
 
 ENGINE = DOCS / "assets" / "javascripts" / "search-engine.js"
 NODE = shutil.which("node")
@@ -69,8 +69,10 @@ def test_every_prefix_combination_reaches_the_bare_word():
 
 
 def test_english_and_mixed_tokens():
-    got = node("return [E.tokens('ה־dropout של RNNCell, KL(p‖q) ו-hidden_size').map(t => t.folded),"
-               " E.normalise('Dropout'), E.tokens('מ־GPU').map(t => t.folded)];")
+    got = node(
+        "return [E.tokens('ה־dropout של RNNCell, KL(p‖q) ו-hidden_size').map(t => t.folded),"
+        " E.normalise('Dropout'), E.tokens('מ־GPU').map(t => t.folded)];"
+    )
     tokens, dropout, gpu = got
     assert tokens == ["ה", "dropout", "של", "rnncell", "kl", "p", "q", "ו", "hidden_size"]
     assert dropout == ["dropout"]  # Latin words are only lower-cased
@@ -78,9 +80,11 @@ def test_english_and_mixed_tokens():
 
 
 def _search(pages: list[dict], queries: list[str]) -> dict[str, list[str]]:
-    return node(f"const ix = new E.Index({{lang: 'he', pages: {json.dumps(pages, ensure_ascii=False)}}});"
-                f" return Object.fromEntries({json.dumps(queries, ensure_ascii=False)}"
-                ".map(q => [q, ix.search(q, 5).map(r => r.url)]));")
+    return node(
+        f"const ix = new E.Index({{lang: 'he', pages: {json.dumps(pages, ensure_ascii=False)}}});"
+        f" return Object.fromEntries({json.dumps(queries, ensure_ascii=False)}"
+        ".map(q => [q, ix.search(q, 5).map(r => r.url)]));"
+    )
 
 
 PAGES = [
@@ -92,12 +96,12 @@ PAGES = [
 
 def test_prefixed_query_finds_the_bare_word_and_bare_query_the_prefixed_one():
     got = _search(PAGES, ["ונורמה", "כיוונים", "שהערוצים", "התפלגויות", "וגרדיאנט", "ערוצימ", "DROPOUT"])
-    assert got["ונורמה"] == ["a/"]        # page has only the bare "נורמה"
-    assert got["כיוונים"] == ["b/"]       # page has only "הכיוונים"
+    assert got["ונורמה"] == ["a/"]  # page has only the bare "נורמה"
+    assert got["כיוונים"] == ["b/"]  # page has only "הכיוונים"
     assert got["שהערוצים"] == ["c/"]
-    assert got["התפלגויות"] == ["b/"]     # page has only "בהתפלגויות"
-    assert got["וגרדיאנט"] == ["a/"]      # both sides prefixed
-    assert got["ערוצימ"] == ["c/"]        # final letter typed as a normal one
+    assert got["התפלגויות"] == ["b/"]  # page has only "בהתפלגויות"
+    assert got["וגרדיאנט"] == ["a/"]  # both sides prefixed
+    assert got["ערוצימ"] == ["c/"]  # final letter typed as a normal one
     assert got["DROPOUT"] == ["c/"]
 
 
@@ -109,8 +113,14 @@ def test_every_query_word_must_match_and_unknown_words_find_nothing():
 
 
 def test_the_word_being_typed_matches_as_a_prefix_and_exact_forms_rank_first():
-    got = _search([{"u": "x/", "t": "", "x": "המודל"}, {"u": "y/", "t": "", "x": "מודל מודל"},
-                   {"u": "z/", "t": "", "x": "קליפינג"}], ["מודל", "קליפ"])
+    got = _search(
+        [
+            {"u": "x/", "t": "", "x": "המודל"},
+            {"u": "y/", "t": "", "x": "מודל מודל"},
+            {"u": "z/", "t": "", "x": "קליפינג"},
+        ],
+        ["מודל", "קליפ"],
+    )
     assert got["מודל"] == ["y/", "x/"]
     assert got["קליפ"] == ["z/"]
 
@@ -121,8 +131,10 @@ def test_an_index_without_pages_is_a_clear_error():
 
 
 def test_excerpt_marks_the_matched_words():
-    got = node("const ix = new E.Index({pages: [{u: 'a/', t: 'T', x: 'מילים לפני. הגבלה לפי נורמה של הגרדיאנט.'}]});"
-               " return ix.search('ונורמה')[0].excerpt;")
+    got = node(
+        "const ix = new E.Index({pages: [{u: 'a/', t: 'T', x: 'מילים לפני. הגבלה לפי נורמה של הגרדיאנט.'}]});"
+        " return ix.search('ונורמה')[0].excerpt;"
+    )
     assert ["נורמה", True] in got and "".join(p[0] for p in got).startswith("מילים")
 
 
@@ -138,10 +150,14 @@ def _page(lang: str, title: str, body: str) -> str:
 
 
 def test_page_record_keeps_the_article_text_without_permalinks_prompts_or_scripts():
-    html = _page("he", "T", '<h1 id="x">כותרת<a class="headerlink" href="#x">&para;</a></h1><p>נורמה<br>שנייה</p>'
-                 '<script>var x = 1;</script><div class="jp-InputPrompt">In [1]:</div>'
-                 '<pre><code>RNNCell(3, 4)</code></pre>'
-                 '<span class="arithmatex">\\(x^2\\)</span>')
+    html = _page(
+        "he",
+        "T",
+        '<h1 id="x">כותרת<a class="headerlink" href="#x">&para;</a></h1><p>נורמה<br>שנייה</p>'
+        '<script>var x = 1;</script><div class="jp-InputPrompt">In [1]:</div>'
+        "<pre><code>RNNCell(3, 4)</code></pre>"
+        '<span class="arithmatex">\\(x^2\\)</span>',
+    )
     record = search_index.page_record(html)
     assert record == {"lang": "he", "t": "כותרת", "x": "כותרת נורמה שנייה RNNCell(3, 4)"}
 
@@ -152,9 +168,16 @@ def test_a_page_without_a_heading_takes_its_title():
 
 def test_build_writes_one_index_per_edition_and_skips_excluded_pages(tmp_path: Path):
     site, docs = tmp_path / "site", tmp_path / "docs"
-    for rel, lang in [("index.html", "en"), ("he/index.html", "he"), ("chapters/a/index.html", "en"),
-                      ("he/chapters/a/index.html", "he"), ("print/exam/index.html", "en"),
-                      ("he/print/exam/index.html", "he"), ("404.html", "en"), ("assets/x/index.html", "en")]:
+    for rel, lang in [
+        ("index.html", "en"),
+        ("he/index.html", "he"),
+        ("chapters/a/index.html", "en"),
+        ("he/chapters/a/index.html", "he"),
+        ("print/exam/index.html", "en"),
+        ("he/print/exam/index.html", "he"),
+        ("404.html", "en"),
+        ("assets/x/index.html", "en"),
+    ]:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(_page(lang, rel, f"<h1>{rel}</h1>"), encoding="utf-8")
     (docs / "print").mkdir(parents=True)

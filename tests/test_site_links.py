@@ -84,7 +84,7 @@ def test_every_internal_link_and_anchor_resolves(site):
             fragment = urlparse(href).fragment
             if fragment and target.suffix == ".html":
                 checked["anchors"] += 1
-                if target not in cache:          # parse each target once (setdefault would parse every time)
+                if target not in cache:  # parse each target once (setdefault would parse every time)
                     cache[target] = parse(target).ids
                 ids = cache[target]
                 if unquote(fragment) not in ids:

@@ -17,10 +17,25 @@ from conftest import site_pages
 
 # Attributes that make the browser fetch something.
 LOADING_ATTRS = {
-    ("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("source", "src"),
-    ("source", "srcset"), ("iframe", "src"), ("video", "src"), ("video", "poster"), ("audio", "src"),
-    ("track", "src"), ("embed", "src"), ("object", "data"), ("image", "href"), ("use", "href"),
-    ("image", "xlink:href"), ("use", "xlink:href"), ("input", "src"), ("form", "action"),
+    ("script", "src"),
+    ("link", "href"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("image", "href"),
+    ("use", "href"),
+    ("image", "xlink:href"),
+    ("use", "xlink:href"),
+    ("input", "src"),
+    ("form", "action"),
 }
 # <link rel=…> kinds that name a page without the browser fetching it.
 NON_LOADING_RELS = {"canonical", "alternate", "prev", "next", "author", "license", "help", "bookmark", "me"}
@@ -142,4 +157,3 @@ def test_external_links_are_well_formed(site):
 @pytest.mark.parametrize("page", ["", "exam/", "chapters/a2-rnncell-parameters/"])
 def test_key_pages_exist(site, page):
     assert (site / page / "index.html").is_file()
-

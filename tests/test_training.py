@@ -23,8 +23,18 @@ def test_fit_learns_a_separable_task_and_is_reproducible():
     for _ in range(2):
         set_seed(0)
         net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
-        runs.append(fit(net, _task(), nn.functional.cross_entropy, steps=60, batch_size=32, seed=1,
-                        optimizer=torch.optim.Adam(net.parameters(), lr=0.05), eval_every=20))
+        runs.append(
+            fit(
+                net,
+                _task(),
+                nn.functional.cross_entropy,
+                steps=60,
+                batch_size=32,
+                seed=1,
+                optimizer=torch.optim.Adam(net.parameters(), lr=0.05),
+                eval_every=20,
+            )
+        )
     assert runs[0].as_dict() == runs[1].as_dict()
     assert runs[0].step == [20, 40, 60]
     assert runs[0].eval_accuracy[-1] > 0.95
@@ -34,8 +44,14 @@ def test_fit_learns_a_separable_task_and_is_reproducible():
 def test_before_step_sees_the_gradients():
     seen = []
     net = nn.Linear(4, 2)
-    fit(net, _task(), nn.functional.cross_entropy, steps=3, optimizer=torch.optim.SGD(net.parameters(), lr=0.1),
-        before_step=lambda m: seen.append(m.weight.grad.norm().item()))
+    fit(
+        net,
+        _task(),
+        nn.functional.cross_entropy,
+        steps=3,
+        optimizer=torch.optim.SGD(net.parameters(), lr=0.1),
+        before_step=lambda m: seen.append(m.weight.grad.norm().item()),
+    )
     assert len(seen) == 3 and all(s > 0 for s in seen)
 
 
@@ -48,11 +64,14 @@ def test_divergence_stops_the_run():
     assert not math.isfinite(h.train_loss[-1])
 
 
-@pytest.mark.parametrize("data, message", [
-    ((torch.zeros(3, 2), torch.zeros(4)), "same, non-zero first dimension"),
-    ((torch.zeros(0, 2), torch.zeros(0)), "same, non-zero first dimension"),
-    (([1, 2], torch.zeros(2)), "expected two tensors"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ((torch.zeros(3, 2), torch.zeros(4)), "same, non-zero first dimension"),
+        ((torch.zeros(0, 2), torch.zeros(0)), "same, non-zero first dimension"),
+        (([1, 2], torch.zeros(2)), "expected two tensors"),
+    ],
+)
 def test_bad_data_gets_a_clear_error(data, message):
     net = nn.Linear(2, 2)
     with pytest.raises((ValueError, TypeError), match=message):

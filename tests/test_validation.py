@@ -15,14 +15,17 @@ def test_whole_numbers_at_least_the_bound_pass(value, least):
     assert out == value and type(out) is int
 
 
-@pytest.mark.parametrize("value, error, message", [
-    (0, ValueError, "n must be at least 1, got 0"),
-    (-3, ValueError, "n must be at least 1, got -3"),
-    (2.0, TypeError, "n must be an int, got float 2.0"),
-    ("3", TypeError, "n must be an int, got str '3'"),
-    (True, TypeError, "n must be an int, got bool True"),
-    (None, TypeError, "n must be an int, got NoneType None"),
-])
+@pytest.mark.parametrize(
+    "value, error, message",
+    [
+        (0, ValueError, "n must be at least 1, got 0"),
+        (-3, ValueError, "n must be at least 1, got -3"),
+        (2.0, TypeError, "n must be an int, got float 2.0"),
+        ("3", TypeError, "n must be an int, got str '3'"),
+        (True, TypeError, "n must be an int, got bool True"),
+        (None, TypeError, "n must be an int, got NoneType None"),
+    ],
+)
 def test_bad_counts_name_the_argument_and_the_value(value, error, message):
     with pytest.raises(error) as info:
         positive_int("n", value)

@@ -9,8 +9,19 @@ from book import verified
 
 def _record(tmp_path, monkeypatch, commit="a" * 40):
     path = tmp_path / "verified.json"
-    path.write_text(json.dumps({"commit": commit, "date": "2026-11-27", "python": "3.11.7", "torch": "2.13.0",
-                                "numpy": "2.4.6", "passed": 321, "browser": True}))
+    path.write_text(
+        json.dumps(
+            {
+                "commit": commit,
+                "date": "2026-11-27",
+                "python": "3.11.7",
+                "torch": "2.13.0",
+                "numpy": "2.4.6",
+                "passed": 321,
+                "browser": True,
+            }
+        )
+    )
     monkeypatch.setattr(verified, "RECORD", path)
 
 
@@ -52,4 +63,6 @@ def test_every_built_page_carries_the_stamp(site):
         html = (site / path / "index.html").read_text(encoding="utf-8")
         assert 'class="book-verified"' in html, path
         stamp = html.split('class="book-verified"', 1)[1][:200]
-        assert (("נבדק" in stamp) if path.startswith("he/") else ("erified" in stamp)), f"{path}: stamp in the wrong language"
+        assert ("נבדק" in stamp) if path.startswith("he/") else ("erified" in stamp), (
+            f"{path}: stamp in the wrong language"
+        )

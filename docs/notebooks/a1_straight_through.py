@@ -54,8 +54,10 @@ print(stochastic_sign_gradients(0.5, 0.25))
 # %%
 for mode in ("no-ste", "ste-identity", "ste-hardtanh"):
     run = train_sign_net(mode, steps=150)
-    print(f"{mode:13s} loss {run['initial_train_loss']:.4f} -> {run['train_loss'][-1]:.4f}   "
-          f"test accuracy {run['eval_accuracy'][-1]:.1%}   largest parameter change {run['max_parameter_change']:.4g}")
+    print(
+        f"{mode:13s} loss {run['initial_train_loss']:.4f} -> {run['train_loss'][-1]:.4f}   "
+        f"test accuracy {run['eval_accuracy'][-1]:.1%}   largest parameter change {run['max_parameter_change']:.4g}"
+    )
 
 # %% [markdown]
 # Try it: change the surrogate, the learning rate in `train_sign_net`, or replace the binary

@@ -25,7 +25,11 @@ print("by value:", r["by_value"].tolist(), f"turned {r['angle_by_value']:.2f} de
 
 split = global_vs_per_tensor([torch.tensor([3.0, 4.0]), torch.tensor([0.3, 0.4])], max_norm=1.0)
 print("global norm    :", [round(n, 4) for n in split["global_norms"]], f"turned {split['global_angle']:.2f} degrees")
-print("per-tensor norm:", [round(n, 4) for n in split["per_tensor_norms"]], f"turned {split['per_tensor_angle']:.2f} degrees")
+print(
+    "per-tensor norm:",
+    [round(n, 4) for n in split["per_tensor_norms"]],
+    f"turned {split['per_tensor_angle']:.2f} degrees",
+)
 print("inf in a gradient:", clip_nonfinite_gradient())
 
 # %% [markdown]
@@ -46,9 +50,11 @@ print(f"clipped gradient descent settles at {clipped_fixed_point(y, 1.0):.3f}")
 for c in (None, 1.0, 0.01):
     run = train_with_clipping(c, steps=100)
     last = run["eval_loss"][-1]
-    print(f"clip at {c!s:5s}: diverged={run['diverged']!s:5s} at step {run['step'][-1]:3d}, "
-          f"test loss {last:.3f}, first gradient norm {run['pre_clip_norms'][0]:.0f}, "
-          f"steps clipped {run['clipped_share']:.0%}")
+    print(
+        f"clip at {c!s:5s}: diverged={run['diverged']!s:5s} at step {run['step'][-1]:3d}, "
+        f"test loss {last:.3f}, first gradient norm {run['pre_clip_norms'][0]:.0f}, "
+        f"steps clipped {run['clipped_share']:.0%}"
+    )
 
 # %% [markdown]
 # Try it: change the threshold, the learning rate (`lr=`) or clip by value instead

@@ -7,7 +7,6 @@
 # with Jupyter (`jupytext --to notebook docs/notebooks/a4_hyperparameter_search.py` makes an `.ipynb`).
 
 # %%
-import numpy as np
 
 from snippets.a4_hyperparameter_search import (
     experiment_search,

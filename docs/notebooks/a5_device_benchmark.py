@@ -37,8 +37,10 @@ if "cuda" not in devices:
 data = run_benchmark(devices, QUICK)
 print(f"{'device':>6} {'thr':>3} {'kind':>6} {'size':>5} {'copy':>5} {'median s':>10} {'GFLOP/s':>8}")
 for r in data["records"]:
-    print(f"{r['device']:>6} {r['threads']:>3} {r['kind']:>6} {r['size']:>5} {str(r['copy']):>5} "
-          f"{r['median']:>10.2e} {r['flops'] / r['median'] / 1e9:>8.2f}")
+    print(
+        f"{r['device']:>6} {r['threads']:>3} {r['kind']:>6} {r['size']:>5} {str(r['copy']):>5} "
+        f"{r['median']:>10.2e} {r['flops'] / r['median'] / 1e9:>8.2f}"
+    )
 
 # %% [markdown]
 # ## The roofline arithmetic

@@ -61,8 +61,10 @@ for bad in ([0.5, 0.6], [1.2, -0.2], [0.2, 0.3, 0.5]):
 # %%
 for direction in ("KL(p||q)", "KL(q||p)"):
     r = fit_gaussian(direction, mu0=1.0, sigma0=1.0, steps=200)
-    print(f"minimise {direction}: mu = {r['mu'] + 0.0:+.3f}, sigma = {r['sigma']:.3f}, "
-          f"KL(p||q) = {r['kl_pq']:.3f}, KL(q||p) = {r['kl_qp']:.3f}")
+    print(
+        f"minimise {direction}: mu = {r['mu'] + 0.0:+.3f}, sigma = {r['sigma']:.3f}, "
+        f"KL(p||q) = {r['kl_pq']:.3f}, KL(q||p) = {r['kl_qp']:.3f}"
+    )
 
 # %% [markdown]
 # Try it: start the $\mathrm{KL}(q\|p)$ fit at `mu0=-1.0` or `mu0=0.5`, or change the

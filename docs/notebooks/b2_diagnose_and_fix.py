@@ -37,10 +37,16 @@ print(f"loss on 16 images after 200 steps: {overfit_tiny_batch(mlp((32,)), task[
 # (150 steps instead of 400):
 
 # %%
-for name, widths, n in [("too simple", (2,), 1200), ("well sized", (32,), 1200), ("oversized, little data", (256, 256), 100)]:
+for name, widths, n in [
+    ("too simple", (2,), 1200),
+    ("well sized", (32,), 1200),
+    ("oversized, little data", (256, 256), 100),
+]:
     r = train_config(widths, n, steps=150, task=task)
-    print(f"{name:24s} train error {r['train_error']:6.1%}   val error {r['val_error']:6.1%}   "
-          f"-> {fit_verdict(r['train_error'], r['val_error'])}")
+    print(
+        f"{name:24s} train error {r['train_error']:6.1%}   val error {r['val_error']:6.1%}   "
+        f"-> {fit_verdict(r['train_error'], r['val_error'])}"
+    )
 
 # %% [markdown]
 # One "debug this" pair: labels shuffled apart from the images, against the fixed run.

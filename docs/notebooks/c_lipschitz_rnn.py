@@ -10,7 +10,7 @@
 # %%
 import torch
 
-torch.set_num_threads(1)   # small tensors: one thread is as fast, and steadier on a shared machine
+torch.set_num_threads(1)  # small tensors: one thread is as fast, and steadier on a shared machine
 
 from snippets.c_lipschitz_cell import LipschitzRNNCell, first_overflow, state_norms, step_by_hand
 
@@ -19,11 +19,13 @@ cell = LipschitzRNNCell(input_size=8, hidden_size=16)
 for name, p in cell.named_parameters():
     print(f"{name}: {tuple(p.shape)}")
 
-x, h = torch.randn(4, 8), torch.randn(4, 16)   # a batch of 4
+x, h = torch.randn(4, 8), torch.randn(4, 16)  # a batch of 4
 h_next = cell(x, h)
 print("batched:", tuple(h_next.shape), " unbatched:", tuple(cell(x[0], h[0]).shape))
-print("each row equals A h + tanh(W h + U x + b):",
-      all(torch.allclose(h_next[i], step_by_hand(cell, x[i], h[i]), atol=1e-6) for i in range(4)))
+print(
+    "each row equals A h + tanh(W h + U x + b):",
+    all(torch.allclose(h_next[i], step_by_hand(cell, x[i], h[i]), atol=1e-6) for i in range(4)),
+)
 
 # %% [markdown]
 # What the initialisation of $A$ does to the state over 60 steps with zero input:

@@ -53,12 +53,19 @@ print(f"not invariant: relative change {invariance_change(make_conv('circular'),
 
 # %%
 from snippets.d_pooling_invariance import (
-    FlattenNet, GapNet, best_left_right_accuracy, invariance_error, surviving_fraction, surviving_fraction_theory,
+    FlattenNet,
+    GapNet,
+    best_left_right_accuracy,
+    invariance_error,
+    surviving_fraction,
+    surviving_fraction_theory,
 )
 
 noise = torch.randn(128, 1, 48, 48, generator=torch.Generator().manual_seed(0))
 for p in (2, 3, 4):
-    print(f"{p}x{p} max pooling: {surviving_fraction(noise, p):.3f} survives (theory {surviving_fraction_theory(p):.3f})")
+    print(
+        f"{p}x{p} max pooling: {surviving_fraction(noise, p):.3f} survives (theory {surviving_fraction_theory(p):.3f})"
+    )
 images = torch.randn(4, 1, 16, 16)
 print("GapNet invariance error:", invariance_error(GapNet(), images, (3, 5)))
 print("FlattenNet invariance error:", invariance_error(FlattenNet(16), images, (3, 5)))
@@ -72,7 +79,12 @@ print("GapNet on a 37 x 53 image:", tuple(GapNet()(torch.randn(1, 1, 37, 53)).sh
 from snippets.d_rotation import detector_response, edge_image, rot90, rotation_error
 
 print(f"quarter turn, relative error: {rotation_error(make_conv('circular'), x):.2f}")
-print("edge detector on the edge:", detector_response(edge_image()), "| on the turned edge:", detector_response(rot90(edge_image())))
+print(
+    "edge detector on the edge:",
+    detector_response(edge_image()),
+    "| on the turned edge:",
+    detector_response(rot90(edge_image())),
+)
 
 # %% [markdown]
 # **Parameters are not FLOPs** (VGG-16 on the `meta` device: shapes only, no memory):
