@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from snippets.validation import positive_int
+
 MODULE = "a5_device_benchmark"
 
 
@@ -194,8 +196,7 @@ def make_case(kind: str, size: int, device: str | torch.device = "cpu", seed: in
     ...
     ValueError: kind must be one of matmul, add, mlp, rnn; got 'conv'
     """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a positive int, got {size!r}")
+    size = positive_int("size", size)
     g = torch.Generator().manual_seed(seed)
     host = "cpu"
 

@@ -80,10 +80,9 @@ class CheckedLipschitzRNNCell(LipschitzRNNCell):
     """
 
     def __init__(self, input_size: int, hidden_size: int):
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        super().__init__(input_size, hidden_size)
+        from snippets.validation import positive_int  # the book's one check of a size
+
+        super().__init__(positive_int("input_size", input_size), positive_int("hidden_size", hidden_size))
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
         x, h, unbatched = self._check(x, h_prev)

@@ -104,7 +104,7 @@ def test_bad_arguments_are_refused_clearly():
         time_call(3)
     with pytest.raises(ValueError, match="kind must be one of"):
         make_case("conv", 4)
-    with pytest.raises(ValueError, match="positive int"):
+    with pytest.raises(ValueError, match="size must be at least 1"):
         make_case("matmul", 0)
     with pytest.raises(ValueError, match="'cpu' or 'cuda'"):
         resolve_devices(["mps"])

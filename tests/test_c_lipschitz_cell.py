@@ -160,7 +160,7 @@ def test_wrong_types_get_a_clear_error():
         cell([[0.0, 1.0, 2.0]])
     with pytest.raises(TypeError, match="h_prev must be a tensor"):
         cell(torch.randn(2, 3), [0.0] * 4)
-    with pytest.raises(ValueError, match="hidden_size must be a positive int"):
+    with pytest.raises(ValueError, match="hidden_size must be at least 1"):
         CheckedLipschitzRNNCell(3, 0)
 
 

@@ -14,7 +14,6 @@
   "use strict";
   var TEXT = {
     en: {
-      "search.name": "Search the book",
       "exam.on": "Exam mode: on",
       "exam.off": "Exam mode: off",
       "exam.on.title": "Answers are hidden until you reveal them. Click for study mode.",
@@ -61,7 +60,6 @@
       "sc.padding_conv": "padding (a number, same or valid)"
     },
     he: {
-      "search.name": "חיפוש בספר",
       "exam.on": "מצב מבחן: פעיל",
       "exam.off": "מצב מבחן: כבוי",
       "exam.on.title": "התשובות מוסתרות עד שתחשפו אותן. לחצו למצב לימוד.",
