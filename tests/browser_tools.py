@@ -56,7 +56,12 @@ def watch(page, base_url: str) -> Visit:
     page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
     page.on("request", on_request)
     page.on("response", on_response)
-    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.failure} {r.url}"))
+    # net::ERR_ABORTED is a request the page itself cancelled by navigating away (a figure still
+    # loading when the reader switches edition); a missing or refused resource fails otherwise.
+    page.on(
+        "requestfailed",
+        lambda r: "ERR_ABORTED" not in (r.failure or "") and visit.failed_requests.append(f"{r.failure} {r.url}"),
+    )
     return visit
 
 

@@ -117,6 +117,9 @@
 
   function close(keepFocus) {
     if (!dialog || dialog.hidden) return;
+    // Hidden, the input would keep the focus until the browser's next rendering step, and a
+    // shortcut key pressed before then would be typed into it instead of reopening search.
+    if (dialog.contains(document.activeElement)) document.activeElement.blur();
     dialog.hidden = true;
     document.documentElement.classList.remove("book-search-open");
     if (keepFocus !== true && opener && document.body.contains(opener)) opener.focus();
