@@ -90,22 +90,7 @@ def test_the_notebook_cache_key_follows_the_snippets_a_notebook_imports(tmp_path
     monkeypatch.setattr(plugin, "_compute_cache_key", plugin._compute_cache_key)  # restored after the test
     notebooks.snippet_aware_cache()
     notebooks.snippet_aware_cache()  # idempotent: wraps the plugin's function once
-    options = {
-        k: None
-        for k in (
-            "kernel_name",
-            "theme",
-            "allow_errors",
-            "show_input",
-            "no_input",
-            "no_prompt",
-            "remove_tag_config",
-            "highlight_extra_classes",
-            "include_requirejs",
-            "custom_mathjax_url",
-            "toc_depth",
-        )
-    }
+    options = dict.fromkeys((*notebooks._NB2HTML_OPTIONS, "toc_depth"))  # the options mkdocs-jupyter passes
     before = plugin._compute_cache_key(str(notebook), options, True)
     assert plugin._compute_cache_key(str(notebook), options, True) == before
     helper.write_text("SIZE = 22\n", encoding="utf-8")
