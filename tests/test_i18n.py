@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from book import glossary, i18n
-from book.config import nav_titles, plugin_config
+from book.config import nav_entries, nav_titles, plugin_config
 from conftest import DOCS, site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,44 @@ def test_every_nav_title_has_a_hebrew_title():
     assert not missing, f"nav titles without a Hebrew title in mkdocs.yml (nav_translations): {missing}"
     unused = [t for t in translations if t not in titles]
     assert not unused, f"nav_translations for titles the nav does not have: {unused}"
+
+
+def _heading(path: Path) -> str:
+    """The page's first-level heading, without Markdown code marks (a notebook's is its first cell's)."""
+    prefix = "# # " if path.suffix == ".py" else "# "
+    line = next((ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith(prefix)), None)
+    assert line is not None, f"{path.relative_to(ROOT)} has no first-level heading"
+    return line.removeprefix(prefix).replace("`", "").strip()
+
+
+def _title_pairs() -> list[tuple[str, str, Path]]:
+    """``(edition, nav title, source)`` for every page of both editions but the home page."""
+    hebrew = next(lang for lang in plugin_config("i18n")["languages"] if lang["locale"] == "he")["nav_translations"]
+    pairs = []
+    for title, src in nav_entries():
+        if src == "index.md":
+            continue  # its nav title is "Home"; its heading is the book's name
+        english = DOCS / src
+        pairs.append(("en", title, english))
+        if english.suffix == ".md":
+            pairs.append(("he", hebrew[title], i18n.hebrew_of(english)))
+    return pairs
+
+
+def test_nav_titles_agree_with_page_headings():
+    """A page's title (its tab and its nav entry) is its heading, or the heading's beginning.
+
+    The Hebrew B3 page once had the tab title "…לאורך CNN" and the heading
+    "…ברשת קונבולוציה": two wordings of one title.
+    """
+    pairs = _title_pairs()
+    assert len(pairs) >= 40, pairs
+    wrong = [
+        f"{edition} {path.relative_to(ROOT)}: nav/tab title {title!r}, heading {_heading(path)!r}"
+        for edition, title, path in pairs
+        if not _heading(path).startswith(title.replace("`", ""))
+    ]
+    assert not wrong, "titles that are not the beginning of their page's heading:\n" + "\n".join(wrong)
 
 
 def _resolve(name: str):
