@@ -66,3 +66,23 @@ def run_practice(kind: str, seeds: list[int], bad: list[object]) -> dict:
     """Generate the variants of ``docs/assets/javascripts/practice-<kind>.js`` for ``seeds`` in one node process."""
     path: Path = JAVASCRIPTS / f"practice-{kind}.js"
     return run_node(PRACTICE_RUNNER, [str(path)], {"seeds": seeds, "bad": bad})
+
+
+#: Loads the files named in argv[1] (a JSON list) as a browser would, as plain scripts in one
+#: global scope with no ``module`` (in that order), then writes the JSON of the expression argv[2].
+BROWSER_RUNNER = """
+const fs = require("fs");
+const vm = require("vm");
+const context = vm.createContext({});
+context.self = context;
+for (const file of JSON.parse(process.argv[1])) {
+  vm.runInContext(fs.readFileSync(file, "utf8"), context, { filename: file });
+}
+process.stdout.write(JSON.stringify(vm.runInContext(process.argv[2], context)));
+"""
+
+
+def run_as_browser_scripts(files: list[str], expression: str) -> object:
+    """Load ``docs/assets/javascripts/<file>`` for each name as page scripts, then evaluate ``expression`` there."""
+    paths = [str(JAVASCRIPTS / name) for name in files]
+    return run_node(BROWSER_RUNNER, [json.dumps(paths), expression], None)

@@ -17,7 +17,7 @@ import warnings
 
 import pytest
 import torch
-from node_tools import run_practice
+from node_tools import run_as_browser_scripts, run_practice
 from torch import nn
 
 from snippets.training import torch_threads
@@ -208,3 +208,15 @@ def test_the_hints_include_the_classic_slips(generated):
     for words in ("batch dimension", "channels-first", "stride defaults", "ceil_mode", "Dilation", "padding",
                   "Forgot the bias", "groups="):
         assert words in texts, words
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["practice-rng.js", "shape-calculator.js", "practice-b3.js"],
+        ["practice-b3.js", "shape-calculator.js", "practice-rng.js"],  # the script order does not matter
+    ],
+)
+def test_in_the_browser_it_registers_itself_and_draws_the_same_variants(generated, order):
+    got = run_as_browser_scripts(order, "[5, 77, 901].map((s) => BookPractice.kinds.b3.generate(s))")
+    assert json.dumps(got) == json.dumps([generated["variants"][s] for s in (5, 77, 901)])

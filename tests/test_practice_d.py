@@ -22,7 +22,7 @@ import re
 
 import pytest
 import torch
-from node_tools import run_practice
+from node_tools import run_as_browser_scripts, run_practice
 from torch import nn
 
 from snippets.d_receptive_field import gradient_support, layer_geometry, receptive_fields, support_box
@@ -195,3 +195,9 @@ def test_the_hints_include_the_classic_slips(generated):
     for words in ("Dilation d spreads", "multiply by the jump", "jump of the layer below", "Kernels overlap",
                   "Forgot the bias", "locally connected", "not only to C_out", "H − k + 1"):
         assert words in texts, words
+
+
+def test_in_the_browser_it_registers_itself_and_draws_the_same_variants(generated):
+    order = ["practice-d.js", "practice-rng.js"]  # the script order does not matter
+    got = run_as_browser_scripts(order, "[3, 8].map((s) => BookPractice.kinds.d.generate(s))")
+    assert json.dumps(got) == json.dumps([generated["variants"][s] for s in (3, 8)])

@@ -16,15 +16,19 @@
 (function (root, factory) {
   "use strict";
   var node = typeof module === "object" && module.exports;
-  var api = factory(node ? require("./practice-rng.js") : root.BookPracticeRng,
-                    node ? require("./shape-calculator.js") : root.ShapeCalculator);
+  /* In the browser the two dependencies are looked up when a variant is drawn, so the
+     order of the script tags does not matter. */
+  var deps = node
+    ? { rng: require("./practice-rng.js"), calc: require("./shape-calculator.js") }
+    : { get rng() { return root.BookPracticeRng; }, get calc() { return root.ShapeCalculator; } };
+  var api = factory(deps);
   if (node) {
     module.exports = api;
   } else {
     root.BookPractice = root.BookPractice || { kinds: {} };
     root.BookPractice.kinds[api.kind] = api;
   }
-})(typeof self !== "undefined" ? self : this, function (Rng, Calc) {
+})(typeof self !== "undefined" ? self : this, function (deps) {
   "use strict";
 
   var TIMES = " \u00d7 ";
@@ -115,7 +119,7 @@
   }
 
   function run(input, layers) {
-    return Calc.compute({
+    return deps.calc.compute({
       input: { channels: input[1], height: input[2], width: input[3] },
       layers: layers.map(calcLayer)
     });
@@ -398,7 +402,7 @@
   }
 
   function generate(seed) {
-    var rng = Rng.make(seed);
+    var rng = deps.rng.make(seed);
     var r = rng.next();
     var outcome = r < 0.8 ? "valid" : r < 0.93 ? "kernel" : "linear";
     var net = null;
@@ -504,7 +508,7 @@
     };
     return {
       kind: "b3",
-      seed: Rng.parseSeed(seed),
+      seed: deps.rng.parseSeed(seed),
       params: { outcome: outcome, input: input, layers: layers, first_error: firstError },
       prompt: prompt,
       questions: questions,

@@ -15,14 +15,17 @@
 (function (root, factory) {
   "use strict";
   var node = typeof module === "object" && module.exports;
-  var api = factory(node ? require("./practice-rng.js") : root.BookPracticeRng);
+  /* In the browser the seeded generator is looked up when a variant is drawn, so the
+     order of the script tags does not matter. */
+  var deps = node ? { rng: require("./practice-rng.js") } : { get rng() { return root.BookPracticeRng; } };
+  var api = factory(deps);
   if (node) {
     module.exports = api;
   } else {
     root.BookPractice = root.BookPractice || { kinds: {} };
     root.BookPractice.kinds[api.kind] = api;
   }
-})(typeof self !== "undefined" ? self : this, function (Rng) {
+})(typeof self !== "undefined" ? self : this, function (deps) {
   "use strict";
 
   function math(text) {
@@ -293,11 +296,11 @@
   }
 
   function generate(seed) {
-    var rng = Rng.make(seed);
+    var rng = deps.rng.make(seed);
     var part = rng.chance(0.5) ? receptiveField(rng) : weightSharing(rng);
     return {
       kind: "d",
-      seed: Rng.parseSeed(seed),
+      seed: deps.rng.parseSeed(seed),
       params: part.params,
       prompt: part.prompt,
       questions: part.questions,
