@@ -157,8 +157,11 @@ def test_sizes_are_modest_and_counts_exact(generated):
                 assert isinstance(n, int) and 0 < n < 2**53, (v["seed"], q["id"], value)
 
 
-def both_languages(pair: dict, where: str) -> None:
+def both_languages(pair: dict, where: str, plain: bool = False) -> None:
+    """Both languages, non-empty, each in its own script; ``plain``: text without HTML (labels, hints)."""
     assert set(pair) == {"en", "he"}, where
+    if plain:
+        assert "<" not in pair["en"] + pair["he"], f"{where}: HTML in a plain-text field"
     assert pair["en"].strip() and pair["he"].strip(), where
     assert HEBREW.search(pair["he"]), f"{where}: the Hebrew text has no Hebrew"
     assert not HEBREW.search(pair["en"]), f"{where}: the English text has Hebrew"
@@ -177,12 +180,12 @@ def test_every_text_has_both_languages_and_the_questions_keep_the_contract(gener
         ids = [q["id"] for q in v["questions"]]
         assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids), ids
         for q in v["questions"]:
-            both_languages(q["label"], f"{seed} {q['id']} label")
+            both_languages(q["label"], f"{seed} {q['id']} label", plain=True)
             # what the box accepts depends on the question only, never on the answer
             assert q["accepts"] == ("shape-or-error" if q["id"].startswith("out-") else "int"), q
             assert q["answer"]["type"] in (("shape", "error") if q["accepts"] == "shape-or-error" else ("int",))
             for hint in q.get("hints", []):
-                both_languages(hint["text"], f"{seed} {q['id']} hint")
+                both_languages(hint["text"], f"{seed} {q['id']} hint", plain=True)
                 assert hint["value"] != q["answer"].get("value"), (seed, q["id"], hint)
         assert ids[-1] == "params-total"
         assert sum(q["id"].startswith("out-") for q in v["questions"]) == len(v["params"]["layers"])

@@ -142,8 +142,11 @@ def test_same_seed_same_variant_and_bad_seeds_are_refused(generated):
     assert len({json.dumps(v["params"]) for v in generated["variants"]}) > 0.9 * len(SEEDS)
 
 
-def both_languages(pair: dict, where: str) -> None:
+def both_languages(pair: dict, where: str, plain: bool = False) -> None:
+    """Both languages, non-empty, each in its own script; ``plain``: text without HTML (labels, hints)."""
     assert set(pair) == {"en", "he"}, where
+    if plain:
+        assert "<" not in pair["en"] + pair["he"], f"{where}: HTML in a plain-text field"
     assert pair["en"].strip() and pair["he"].strip(), where
     assert HEBREW.search(pair["he"]), f"{where}: the Hebrew text has no Hebrew"
     assert not HEBREW.search(pair["en"]), f"{where}: the English text has Hebrew"
@@ -163,7 +166,7 @@ def test_every_text_has_both_languages_and_the_questions_keep_the_contract(gener
         ids = [q["id"] for q in v["questions"]]
         assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids), ids
         for q in v["questions"]:
-            both_languages(q["label"], f"{seed} {q['id']} label")
+            both_languages(q["label"], f"{seed} {q['id']} label", plain=True)
             assert q["accepts"] == accepts.get(q["id"], "int"), q
             a = q["answer"]
             assert a["type"] == q["accepts"], q
@@ -172,7 +175,7 @@ def test_every_text_has_both_languages_and_the_questions_keep_the_contract(gener
             else:
                 assert a["tolerance"] == 0.5 and a["value"] >= 1, q
             for h in q.get("hints", []):
-                both_languages(h["text"], f"{seed} {q['id']} hint")
+                both_languages(h["text"], f"{seed} {q['id']} hint", plain=True)
                 assert h["value"] != a["value"], (seed, q["id"], h)
 
 

@@ -45,6 +45,12 @@
   function both(en, he) {
     return { en: en, he: he };
   }
+  /* Labels and hint texts are plain text (the page may show them as text): code and
+     math become bare text in English and left-to-right isolates in Hebrew. */
+  function plain(en, he) {
+    var tag = /<(code|bdi)[^>]*>(.*?)<\/\1>/g;
+    return { en: en.replace(tag, "$2"), he: he.replace(tag, "\u2066$2\u2069") };
+  }
   function p(pair) {
     return { en: "<p>" + pair.en + "</p>", he: "<p>" + pair.he + "</p>" };
   }
@@ -184,7 +190,7 @@
     var right = paramsOf(layer);
     function add(value, en, he) {
       if (value !== right && value > 0 && !hints.some(function (h) { return h.value === value; })) {
-        hints.push({ value: value, text: both(en, he) });
+        hints.push({ value: value, text: plain(en, he) });
       }
     }
     if (layer.bias) {
@@ -223,7 +229,7 @@
       if (!value) return;
       var key = JSON.stringify(value);
       if (key === JSON.stringify(right) || hints.some(function (h) { return JSON.stringify(h.value) === key; })) return;
-      hints.push({ value: value, text: both(en, he) });
+      hints.push({ value: value, text: plain(en, he) });
     }
     function redo(change) {
       var copy = {};
@@ -426,7 +432,7 @@
       var row = result.rows[i];
       var q = {
         id: "out-" + (i + 1),
-        label: both("Shape after layer " + (i + 1) + " (" + layer.type + ")", "הצורה אחרי שכבה " + (i + 1) + " (" + layer.type + ")"),
+        label: plain("Shape after layer " + (i + 1) + " (" + layer.type + ")", "הצורה אחרי שכבה " + (i + 1) + " (" + layer.type + ")"),
         accepts: "shape-or-error"
       };
       if (broken || !row.ok) {
@@ -441,7 +447,7 @@
         q.answer = { type: "shape", value: out };
         var hints = layer.type === "Linear" || layer.type === "Flatten" ? [] : shapeHints(layer, shape, out);
         if (layer.type === "Flatten") {
-          hints = [{ value: [out[1]], text: both("Flatten keeps the batch: it flattens C \u00b7 H \u00b7 W only.",
+          hints = [{ value: [out[1]], text: plain("Flatten keeps the batch: it flattens C \u00b7 H \u00b7 W only.",
                                                "ה־Flatten שומר על ה־batch (מנה): הוא משטח רק את <bdi dir=\"ltr\">C \u00b7 H \u00b7 W</bdi>.") }];
         }
         if (hints.length) q.hints = hints;
@@ -470,7 +476,7 @@
       terms.push(String(count));
       var q = {
         id: "params-" + (i + 1),
-        label: both("Parameters of layer " + (i + 1) + " (" + layer.type + ")", "מספר הפרמטרים של שכבה " + (i + 1) + " (" + layer.type + ")"),
+        label: plain("Parameters of layer " + (i + 1) + " (" + layer.type + ")", "מספר הפרמטרים של שכבה " + (i + 1) + " (" + layer.type + ")"),
         accepts: "int",
         answer: { type: "int", value: count }
       };
@@ -480,7 +486,7 @@
     });
     questions.push({
       id: "params-total",
-      label: both("Parameters in total", "מספר הפרמטרים הכולל"),
+      label: plain("Parameters in total", "מספר הפרמטרים הכולל"),
       accepts: "int",
       answer: { type: "int", value: total }
     });

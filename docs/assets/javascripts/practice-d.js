@@ -37,11 +37,17 @@
   function both(en, he) {
     return { en: en, he: he };
   }
+  /* Labels and hint texts are plain text (the page may show them as text): code and
+     math become bare text in English and left-to-right isolates in Hebrew. */
+  function plain(en, he) {
+    var tag = /<(code|bdi)[^>]*>(.*?)<\/\1>/g;
+    return { en: en.replace(tag, "$2"), he: he.replace(tag, "\u2066$2\u2069") };
+  }
   function p(en, he) {
     return { en: "<p>" + en + "</p>", he: "<p>" + he + "</p>" };
   }
   function hint(value, en, he) {
-    return { value: value, text: both(en, he) };
+    return { value: value, text: plain(en, he) };
   }
   /* Hints that differ from the answer and from one another. */
   function distinct(hints, right) {
@@ -122,7 +128,7 @@
       var value = right.rfs[i];
       var q = {
         id: "rf-" + (i + 1),
-        label: both("Receptive field after layer " + (i + 1) + " (side, in input pixels)",
+        label: plain("Receptive field after layer " + (i + 1) + " (side, in input pixels)",
                     "שדה הקליטה אחרי שכבה " + (i + 1) + " (אורך הצלע, בפיקסלים של הקלט)"),
         accepts: "int",
         answer: { type: "int", value: value }
@@ -142,7 +148,7 @@
     });
     questions.push({
       id: "jump",
-      label: both("Distance in input pixels between two neighbouring units of the last layer",
+      label: plain("Distance in input pixels between two neighbouring units of the last layer",
                   "המרחק בפיקסלים של הקלט בין שתי יחידות שכנות בשכבה האחרונה"),
       accepts: "int",
       answer: { type: "int", value: right.jump }
@@ -218,7 +224,7 @@
     var questions = [
       {
         id: "outputs", accepts: "int", answer: { type: "int", value: outputs },
-        label: both("Number of output values C_out \u00b7 H\u2032 \u00b7 W\u2032 (one image)",
+        label: plain("Number of output values C_out \u00b7 H\u2032 \u00b7 W\u2032 (one image)",
                     "מספר ערכי הפלט <bdi dir=\"ltr\">C_out \u00b7 H\u2032 \u00b7 W\u2032</bdi> (לתמונה אחת)"),
         hints: distinct([
           hint(cout * size * size, "No padding: the output side is H \u2212 k + 1, not H.",
@@ -229,7 +235,7 @@
       },
       {
         id: "conv", accepts: "int", answer: { type: "int", value: conv },
-        label: both("Parameters of the convolution", "מספר הפרמטרים של הקונבולוציה"),
+        label: plain("Parameters of the convolution", "מספר הפרמטרים של הקונבולוציה"),
         hints: distinct([
           hint(cout * window, "Forgot the bias: one per output channel.", "שכחתם את ה־bias (היסט): אחד לכל ערוץ פלט."),
           hint(cout * k * k + cout, "Each kernel spans all C_in input channels: C_out \u00b7 C_in \u00b7 k \u00b7 k weights.",
@@ -240,7 +246,7 @@
       },
       {
         id: "dense", accepts: "int", answer: { type: "int", value: dense },
-        label: both("Parameters of the dense layer with the same input and output sizes",
+        label: plain("Parameters of the dense layer with the same input and output sizes",
                     "מספר הפרמטרים של שכבה צפופה (dense) עם אותם גודלי קלט ופלט"),
         hints: distinct([
           hint(inputs * outputs, "Forgot the bias: one per output value.", "שכחתם את ה־bias (היסט): אחד לכל ערך פלט."),
@@ -251,7 +257,7 @@
       },
       {
         id: "ratio", accepts: "number", answer: { type: "number", value: ratio, tolerance: 0.5 },
-        label: both("How many times more parameters the dense layer has (to the nearest whole number)",
+        label: plain("How many times more parameters the dense layer has (to the nearest whole number)",
                     "פי כמה יותר פרמטרים יש לשכבה הצפופה (מעוגל למספר שלם)")
       }
     ];
