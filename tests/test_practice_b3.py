@@ -20,6 +20,7 @@ import torch
 from node_tools import run_as_browser_scripts, run_practice
 from torch import nn
 
+from conftest import DOCS
 from snippets.training import torch_threads
 
 SEEDS = list(range(1200))
@@ -223,3 +224,14 @@ def test_the_hints_include_the_classic_slips(generated):
 def test_in_the_browser_it_registers_itself_and_draws_the_same_variants(generated, order):
     got = run_as_browser_scripts(order, "[5, 77, 901].map((s) => BookPractice.kinds.b3.generate(s))")
     assert json.dumps(got) == json.dumps([generated["variants"][s] for s in (5, 77, 901)])
+
+
+@pytest.mark.parametrize("page, heading", [("b3-cnn-shapes.md", "## Practice {#practice}"),
+                                           ("b3-cnn-shapes.he.md", "## תרגול {#practice}")])
+def test_the_chapter_has_the_practice_block_in_both_editions(page, heading):
+    text = (DOCS / "chapters" / page).read_text(encoding="utf-8")
+    block = '<div class="practice" data-practice="b3" id="practice-b3"></div>'
+    assert text.count(heading) == 1 and text.count(block) == 1
+    assert text.index(heading) < text.index(block) < text.index("\n## ", text.index(heading))
+    scripts = re.findall(r"^  - (assets/javascripts/\S+)$", (DOCS.parent / "mkdocs.yml").read_text(), flags=re.M)
+    assert scripts.index("assets/javascripts/shape-calculator.js") < scripts.index("assets/javascripts/practice-b3.js")

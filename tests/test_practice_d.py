@@ -25,6 +25,7 @@ import torch
 from node_tools import run_as_browser_scripts, run_practice
 from torch import nn
 
+from conftest import DOCS
 from snippets.d_receptive_field import gradient_support, layer_geometry, receptive_fields, support_box
 from snippets.d_weight_sharing import parameter_counts
 from snippets.training import torch_threads
@@ -204,3 +205,14 @@ def test_in_the_browser_it_registers_itself_and_draws_the_same_variants(generate
     order = ["practice-d.js", "practice-rng.js"]  # the script order does not matter
     got = run_as_browser_scripts(order, "[3, 8].map((s) => BookPractice.kinds.d.generate(s))")
     assert json.dumps(got) == json.dumps([generated["variants"][s] for s in (3, 8)])
+
+
+@pytest.mark.parametrize("page, heading", [("d-cnn-characteristics.md", "## Practice {#practice}"),
+                                           ("d-cnn-characteristics.he.md", "## תרגול {#practice}")])
+def test_the_chapter_has_the_practice_block_in_both_editions(page, heading):
+    text = (DOCS / "chapters" / page).read_text(encoding="utf-8")
+    block = '<div class="practice" data-practice="d" id="practice-d"></div>'
+    assert text.count(heading) == 1 and text.count(block) == 1
+    assert text.index(heading) < text.index(block) < text.index("\n## ", text.index(heading))
+    scripts = re.findall(r"^  - (assets/javascripts/\S+)$", (DOCS.parent / "mkdocs.yml").read_text(), flags=re.M)
+    assert "assets/javascripts/practice-d.js" in scripts
