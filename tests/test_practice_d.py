@@ -197,7 +197,7 @@ def test_the_solution_shows_every_answer_it_expects(generated):
 def test_the_hints_include_the_classic_slips(generated):
     texts = " ".join(h["text"]["en"] for v in generated["variants"] for q in v["questions"] for h in q.get("hints", []))
     for words in ("Dilation d spreads", "multiply by the jump", "jump of the layer below", "Kernels overlap",
-                  "Forgot the bias", "locally connected", "not only to C_out", "H − k + 1"):
+                  "Forgot the bias", "locally connected", "not only to C_out", "H − k + 1", "Strides multiply"):
         assert words in texts, words
 
 

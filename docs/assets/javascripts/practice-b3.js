@@ -238,11 +238,11 @@
       var row = run(input, [copy]).rows[0];
       return row.ok ? withBatch(row.shape, input[0]) : null;
     }
-    add(right.slice(1), "Keep the batch dimension: every layer keeps it, first.",
-        "השאירו את ממד ה־batch (מנה): כל שכבה שומרת אותו, ראשון.");
+    add(right.slice(1), "Keep the batch dimension: every layer keeps it as the first dimension.",
+        "השאירו את ממד ה־batch (מנה): כל שכבה שומרת אותו במקום הראשון.");
     if (right.length === 4) {
       add([right[0], right[2], right[3], right[1]], "PyTorch is channels-first: b \u00d7 C \u00d7 H \u00d7 W.",
-          "ב־PyTorch הערוצים באים ראשונים: <bdi dir=\"ltr\">b \u00d7 C \u00d7 H \u00d7 W</bdi>.");
+          "ב־PyTorch הערוצים באים לפני הגובה והרוחב: <bdi dir=\"ltr\">b \u00d7 C \u00d7 H \u00d7 W</bdi>.");
       if (right[2] !== right[3]) {
         add([right[0], right[1], right[3], right[2]], "Height and width are swapped: H comes before W.",
             "הגובה והרוחב התחלפו: H בא לפני W.");

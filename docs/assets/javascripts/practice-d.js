@@ -146,13 +146,20 @@
       if (hints.length) q.hints = hints;
       return q;
     });
-    questions.push({
+    var strideSum = layers.reduce(function (sum, layer) { return sum + geometry(layer).s; }, 0);
+    var jumpHints = distinct([
+      hint(strideSum, "Strides multiply, they do not add: j = s\u2081\u00b7s\u2082\u00b7\u2026",
+           "הצעדים (strides) מוכפלים, לא מחוברים: <bdi dir=\"ltr\">j = s\u2081\u00b7s\u2082\u00b7\u2026</bdi>")
+    ], right.jump);
+    var jumpQuestion = {
       id: "jump",
       label: plain("Distance in input pixels between two neighbouring units of the last layer",
                   "המרחק בפיקסלים של הקלט בין שתי יחידות שכנות בשכבה האחרונה"),
       accepts: "int",
       answer: { type: "int", value: right.jump }
-    });
+    };
+    if (jumpHints.length) jumpQuestion.hints = jumpHints;
+    questions.push(jumpQuestion);
 
     var solution = [p(
       "Start from one input pixel: " + math("r\u2080 = 1, j\u2080 = 1") + " (r: the side of the receptive field; j: the jump, " +
