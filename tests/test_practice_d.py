@@ -1,6 +1,7 @@
 """Chapter D's practice variants (docs/assets/javascripts/practice-d.js) against the book's snippets and PyTorch.
 
-The generator is run in node on 1,200 seeds (one process); about half are of each kind.
+The generator is run in node on 2,400 seeds (one process); about half are of each kind, so
+each kind is checked on more than 1,000 variants.
 
 - Receptive field: every expected value is ``snippets.d_receptive_field.receptive_fields``
   of the same stack built with ``torch.nn`` layers, and the jump is the product of the
@@ -30,7 +31,7 @@ from snippets.d_receptive_field import gradient_support, layer_geometry, recepti
 from snippets.d_weight_sharing import parameter_counts
 from snippets.training import torch_threads
 
-SEEDS = list(range(1200))
+SEEDS = list(range(2400))  # at least 1,000 of each of the two kinds
 BAD_SEEDS = [-1, 2.5, "seven", "", 2**32, None]
 HEBREW = re.compile(r"[\u0590-\u05FF]")
 
@@ -65,7 +66,7 @@ def build(spec: dict) -> nn.Module:
 def test_both_kinds_are_drawn(generated):
     rf, sharing = by_kind(generated, "rf"), by_kind(generated, "sharing")
     assert len(rf) + len(sharing) == len(SEEDS)
-    assert len(rf) >= 500 and len(sharing) >= 500, (len(rf), len(sharing))
+    assert len(rf) >= 1000 and len(sharing) >= 1000, (len(rf), len(sharing))
 
 
 def test_receptive_fields_agree_with_the_books_snippet(generated):
@@ -140,7 +141,8 @@ def test_same_seed_same_variant_and_bad_seeds_are_refused(generated):
     assert [v["seed"] for v in generated["variants"]] == SEEDS
     for seed, outcome in zip(BAD_SEEDS, generated["bad"], strict=True):
         assert outcome.startswith("RangeError: seed must be an integer"), (seed, outcome)
-    assert len({json.dumps(v["params"]) for v in generated["variants"]}) > 0.9 * len(SEEDS)
+    # variety: the weight-sharing kind has a few thousand possible variants, so some seeds repeat one
+    assert len({json.dumps(v["params"]) for v in generated["variants"]}) > 0.8 * len(SEEDS)
 
 
 def both_languages(pair: dict, where: str, plain: bool = False) -> None:
