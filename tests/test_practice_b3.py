@@ -235,3 +235,15 @@ def test_the_chapter_has_the_practice_block_in_both_editions(page, heading):
     assert text.index(heading) < text.index(block) < text.index("\n## ", text.index(heading))
     scripts = re.findall(r"^  - (assets/javascripts/\S+)$", (DOCS.parent / "mkdocs.yml").read_text(), flags=re.M)
     assert scripts.index("assets/javascripts/shape-calculator.js") < scripts.index("assets/javascripts/practice-b3.js")
+
+
+def test_without_node_these_tests_fail_under_ci_and_skip_otherwise(monkeypatch):
+    import node_tools
+
+    monkeypatch.setattr(node_tools, "NODE", "/nonexistent/node")
+    monkeypatch.setattr(node_tools, "CI", True)
+    with pytest.raises(pytest.fail.Exception, match="node not found at /nonexistent/node"):
+        node_tools.require_node()
+    monkeypatch.setattr(node_tools, "CI", False)
+    with pytest.raises(pytest.skip.Exception, match="node not found"):
+        node_tools.require_node()
