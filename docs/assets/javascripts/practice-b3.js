@@ -309,23 +309,33 @@
       he = "ערוצים " + math(input[1] + " \u2192 " + layer.out_channels) + "; " + math(how) + " (הנוסחה " +
         math("\u230a(H + 2p \u2212 d(k \u2212 1) \u2212 1)/s\u230b + 1") + ")";
       if (layer.padding === "same") {
-        en = "channels " + input[1] + " \u2192 " + layer.out_channels + "; padding='same' with stride 1 keeps H and W";
+        en = "channels " + input[1] + " \u2192 " + layer.out_channels + "; <code>padding='same'</code> with stride 1 keeps H and W";
         he = "ערוצים " + math(input[1] + " \u2192 " + layer.out_channels) +
           "; <code>padding='same'</code> עם צעד 1 שומר על H ועל W";
       }
-      en += ". Output " + shapeText(output) + ". Parameters: " + math(paramsHow(layer)) + ".";
-      he += ". הפלט: " + shapeText(output) + ". פרמטרים: " + math(paramsHow(layer)) + ".";
+      en += ". Output " + shapeText(output) + ".";
+      he += ". הפלט: " + shapeText(output) + ".";
+      if (layer.groups > 1) {
+        en += " With <code>groups=" + layer.groups + "</code> each filter reads only " +
+          math(layer.in_channels + "/" + layer.groups + " = " + layer.in_channels / layer.groups) +
+          " input channels; the shape is as without groups.";
+        he += " עם <code>groups=" + layer.groups + "</code> כל מסנן קורא רק " +
+          math(layer.in_channels + "/" + layer.groups + " = " + layer.in_channels / layer.groups) +
+          " ערוצי קלט; הצורה כמו בלי groups.";
+      }
+      en += " Parameters: " + math(paramsHow(layer)) + ".";
+      he += " פרמטרים: " + math(paramsHow(layer)) + ".";
     } else if (layer.type === "MaxPool2d" || layer.type === "AvgPool2d") {
       var s = layer.stride === null ? layer.kernel_size : layer.stride;
       var dropped = row.how.indexOf(DROPPED_EN) >= 0;
       var howEn = row.how.split(DROPPED_EN).join(" (last window dropped)");
       var howHe = row.how.split(DROPPED_EN).join(" (החלון האחרון מושמט)");
       en = "channels unchanged (" + input[1] + "); stride " + s + (layer.stride === null ? " (the default: the kernel size)" : "") +
-        (layer.ceil_mode ? ", rounding up (ceil_mode=True)" : ", rounding down") + ": " + math(howEn);
+        (layer.ceil_mode ? ", rounding up (<code>ceil_mode=True</code>)" : ", rounding down") + ": " + math(howEn);
       he = "מספר הערוצים לא משתנה (" + input[1] + "); צעד " + s + (layer.stride === null ? " (ברירת המחדל: גודל ה־kernel)" : "") +
         (layer.ceil_mode ? ", עיגול כלפי מעלה (<code>ceil_mode=True</code>)" : ", עיגול כלפי מטה") + ": " + math(howHe);
       if (dropped) {
-        en += ". With ceil_mode a last window that would start in the right padding is dropped";
+        en += ". With <code>ceil_mode</code> a last window that would start in the right padding is dropped";
         he += ". עם <code>ceil_mode</code> חלון אחרון שהיה מתחיל בריפוד הימני מושמט";
       }
       en += ". Output " + shapeText(output) + ". No parameters.";
