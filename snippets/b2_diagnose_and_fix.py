@@ -335,7 +335,7 @@ def figure_learning_curves(lang: str = "en"):
         )
         ax.set_xlabel(t("step", "צעד"))
     for ax in axes[:, 0]:
-        ax.set_ylabel("cross-entropy")
+        ax.set_ylabel(t("cross-entropy", "אנטרופיה צולבת"))
     axes.flat[0].legend(fontsize=8, loc="lower left", **t.legend)
     sizes = d["sizes"]
     ns = sorted(int(n) for n in sizes)
