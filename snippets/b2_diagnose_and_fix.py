@@ -286,7 +286,7 @@ def mean_over_seeds(runs: list[dict], key: str) -> float:
 def figure_learning_curves(lang: str = "en"):
     """Training and validation loss against steps for each configuration (seed 0), and the
     oversized network's errors against the training-set size (committed results)."""
-    from snippets.plotting import Labels
+    from snippets.plotting import Labels, ltr
 
     t = Labels(lang)
     hebrew = {
@@ -317,7 +317,7 @@ def figure_learning_curves(lang: str = "en"):
         ax.set_title(
             t(
                 f"{name}\nhidden {tuple(cfg['widths'])}, {cfg['n_train']} images",
-                f"{hebrew[name]}\nשכבות חבויות {tuple(cfg['widths'])}, {cfg['n_train']} תמונות",
+                f"{hebrew[name]}\nשכבות חבויות {ltr(str(tuple(cfg['widths'])))}, {cfg['n_train']} תמונות",
             ),
             fontsize=9,
         )

@@ -168,7 +168,7 @@ def circular_cnn(depth: int = 3, channels: int = 8, seed: int = 0) -> nn.Sequent
 
 def figure_shift(lang: str = "en"):
     """An image, its feature map, the shifted image's feature map, and where zero padding breaks the rule."""
-    from snippets.plotting import Labels
+    from snippets.plotting import Labels, ltr
 
     t = Labels(lang)
     x = sample_image()
@@ -185,7 +185,7 @@ def figure_shift(lang: str = "en"):
             ys,
             t(
                 f"f(x shifted by {SHIFT})\n= f(x) shifted (circular)",
-                f"f(Tx), T הזזה ב־{SHIFT}\n= T f(x) (ריפוד מעגלי)",
+                f"f(Tx), T הזזה ב־{ltr(str(SHIFT))}\n= T f(x) (ריפוד מעגלי)",
             ),
             "RdBu_r",
         ),

@@ -68,6 +68,19 @@ def hebrew(text: str) -> str:
     return "\n".join(_RLM + line for line in text.split("\n"))
 
 
+def ltr(text: str) -> str:
+    r"""A code fragment (a tuple, a shape) kept left to right inside a Hebrew label.
+
+    Numbers after a Hebrew word take the right-to-left direction around them, so
+    ``(9, 5)`` would be drawn ``(5 ,9)``; a left-to-right isolate (U+2066 …
+    U+2069, drawn as nothing) keeps the fragment as it is typed.
+
+    >>> ltr("(2,)") == "\u2066(2,)\u2069"
+    True
+    """
+    return f"\u2066{text}\u2069"
+
+
 class Labels:
     """The text of one figure in one language: ``t = Labels(lang)``, then ``t(english, hebrew)``.
 
