@@ -106,7 +106,15 @@ class Labels:
         self.legend: dict = {} if lang == "en" else {"markerfirst": False}
 
     def __call__(self, en: str, he: str) -> str:
-        """``en`` in an English figure, ``hebrew(he)`` in a Hebrew one."""
+        """``en`` in an English figure, ``hebrew(he)`` in a Hebrew one.
+
+        >>> Labels("he")("steps", None)
+        Traceback (most recent call last):
+        ...
+        TypeError: a label needs an English and a Hebrew string, got 'steps' and None
+        """
+        if not isinstance(en, str) or not isinstance(he, str):
+            raise TypeError(f"a label needs an English and a Hebrew string, got {en!r} and {he!r}")
         return en if self.lang == "en" else hebrew(he)
 
 
