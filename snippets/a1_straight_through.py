@@ -290,7 +290,7 @@ def figure_loss_curves(lang: str = "en"):
     data = load("a1_straight_through", "moons")["data"]
     fig, (ax_loss, ax_acc) = new_figure(7.0, 3.0, ncols=2)
     styles = {"tanh-reference": dict(color="#777777", linestyle="--")}
-    for colour, mode in zip(PALETTE, MODES):
+    for colour, mode in zip(PALETTE, MODES, strict=False):
         run = data["runs"][mode]
         style = styles.get(mode, dict(color=colour))
         steps = [0, *run["step"]]

@@ -239,7 +239,7 @@ def figure_init_histogram(seed: int = 0, lang: str = "en"):
         f"weight_hh {tuple(cell.weight_hh.shape)}": cell.weight_hh,
         t("bias_ih and bias_hh (2 × 256)", "bias_ih ו־bias_hh (2 × 256)"): torch.cat([cell.bias_ih, cell.bias_hh]),
     }
-    for colour, (label, values) in zip(PALETTE, groups.items()):
+    for colour, (label, values) in zip(PALETTE, groups.items(), strict=False):
         ax.hist(
             values.detach().flatten().numpy(),
             bins=16,

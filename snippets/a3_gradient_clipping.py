@@ -364,7 +364,7 @@ def figure_training(lang: str = "en"):
         norms = run["pre_clip_norms"]
         if run["diverged"]:
             finite = [(s, v) for s, v in enumerate(norms, 1) if v is not None]
-            ax_norm.plot(*zip(*finite), "X", color=colour, markersize=9)
+            ax_norm.plot(*zip(*finite, strict=True), "X", color=colour, markersize=9)
             ax_loss.axvline(run["step"][-1], color=colour, linestyle=":", linewidth=2)
             ax_loss.plot(
                 [],

@@ -416,7 +416,7 @@ def figure_search(lang: str = "en"):
         linewidth=1.5,
         label=t(f"grid over the {m} that matter, others at a default", f"רשת על {m} החשובים, השאר בערך ברירת מחדל"),
     )
-    for b, k in zip(data["budgets"], data["ks"]):
+    for b, k in zip(data["budgets"], data["ks"], strict=True):
         ax.annotate(
             f"${k}^{d}$",
             (b, data["grid_best"][data["budgets"].index(b)]),

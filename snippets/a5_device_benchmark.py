@@ -618,8 +618,8 @@ def figure_times(lang: str = "en"):
             True,
         ),
     ]
-    for ax, (kind, xlabel, ylabel, per_item) in zip(axes, panels):
-        for colour, (label, device, threads) in zip(PALETTE, lines(data)):
+    for ax, (kind, xlabel, ylabel, per_item) in zip(axes, panels, strict=True):
+        for colour, (label, device, threads) in zip(PALETTE, lines(data), strict=False):
             for copy in (False, True):
                 rows = _records(data, device=device, threads=threads, kind=kind, copy=copy)
                 if not rows:
@@ -661,7 +661,7 @@ def figure_roofline(lang: str = "en"):
     t = Labels(lang)
     data = load(MODULE, "sweep")["data"]
     fig, ax = new_figure(6.0, 3.6)
-    for colour, (label, device, threads) in zip(PALETTE, lines(data)):
+    for colour, (label, device, threads) in zip(PALETTE, lines(data), strict=False):
         roof = measured_roofline(data, device, threads)
         for kind, marker in (("matmul", "o"), ("add", "s")):
             rows = _records(data, device=device, threads=threads, kind=kind, copy=False)

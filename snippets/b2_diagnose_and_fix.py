@@ -300,7 +300,7 @@ def figure_learning_curves(lang: str = "en"):
     fig, _ = new_figure(9.0, 5.8)
     fig.clear()
     axes = fig.subplots(2, 3)
-    for ax, name in zip(axes.flat, CONFIGS):
+    for ax, name in zip(axes.flat, CONFIGS, strict=False):  # 6 panels, 5 configurations
         r = d["runs"][name][0]
         ax.plot(r["step"], r["train_loss_curve"], color=PALETTE[0], linewidth=2, label=t("training", "אימון"))
         ax.plot(

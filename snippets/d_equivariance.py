@@ -198,7 +198,7 @@ def figure_shift(lang: str = "en"):
             "Oranges",
         ),
     ]
-    for ax, (img, title, cmap) in zip(axes, panels):
+    for ax, (img, title, cmap) in zip(axes, panels, strict=True):
         if cmap == "RdBu_r":
             lim = float(y.abs().max())
             ax.imshow(img.numpy(), cmap=cmap, vmin=-lim, vmax=lim, interpolation="nearest")

@@ -176,7 +176,7 @@ def figure_two_bars(lang: str = "en"):
     fig, axes = new_figure(7.6, 2.6, ncols=3)
     fig.get_layout_engine().set(wspace=0.05)
     examples, labels = two_bars(40, seed=5, noise=0.0)
-    for ax, label in zip(axes[:2], (0, 1)):
+    for ax, label in zip(axes[:2], (0, 1), strict=True):
         img = examples[int((labels == label).nonzero()[0])][0]
         title = t(f"class {label}: bars {GAPS[label]} rows apart", f"מחלקה {label}: פסים במרחק {GAPS[label]} שורות")
         show_image(ax, img, title, cmap="Greys")

@@ -220,7 +220,7 @@ def figure_growth(lang: str = "en"):
     t = Labels(lang)
     fig, axes = new_figure(7.2, 2.5, ncols=len(FIGURE_DEPTHS))
     side = 2 * max(FIGURE_DEPTHS) + 1
-    for ax, depth in zip(axes, FIGURE_DEPTHS):
+    for ax, depth in zip(axes, FIGURE_DEPTHS, strict=True):
         g = uniform_stack_gradient(depth)
         canvas = torch.zeros(side, side, dtype=g.dtype)
         off = (side - g.shape[0]) // 2
