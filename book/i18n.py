@@ -176,7 +176,8 @@ def skeleton(page: Path) -> dict[str, list[str]]:
         "includes": includes,
         # a fact with an edition suffix (gpu_status_he, table_he) stands for its English twin
         "facts": sorted(set(_edition_free(m["name"], is_he) for m in _FACT.finditer(text))),
-        "figures": sorted(set(t for t in links if t.endswith(".svg"))),
+        # a Hebrew page shows the Hebrew drawing of a figure (figures/he/x.svg), which stands for figures/x.svg
+        "figures": sorted({t.replace("figures/he/", "figures/") if is_he else t for t in links if t.endswith(".svg")}),
         "links": sorted(set(re.sub(r"#.*", "", t) for t in links if not t.endswith(".svg") and re.sub(r"#.*", "", t))),
     }
 
