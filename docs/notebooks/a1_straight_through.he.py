@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: d648143257f072605e53043e0d9bfaf2072739c57e4995206a72b52a27ee9d29
 # ---
 
 # %% [markdown]

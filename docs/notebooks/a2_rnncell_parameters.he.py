@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: 4a8416805587c8ec807d76b7f116ad2e98124714f155208404fdcf586797f7cc
 # ---
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: 206a1e94bf14dc47873e79d46cd9042dc762ea0473805bb7d24812ab37c84460
 # ---
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: de51f0607402e43fa5a74c713716f17c07fd6ebe926a950025c52802cdec1ada
 # ---
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: f298ba7829a599a3884becc2d4982a931e2eef33014e774bf761bb5cfa5a7303
 # ---
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: 37512cddcba6b51f42785b6750f51db7125dd51f5dbe86ba0f1cccf5e0d34044
 # ---
 
 # %% [markdown]

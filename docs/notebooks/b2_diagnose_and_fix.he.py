@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: f8d2f4d6a15717d7b9503cba83a6480c6f5276e45090488dc0c651b62755b091
 # ---
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: 318fbe3fd2839a623aebeed833cd4da147824c964bfe4337a4314e338f2f794f
 # ---
 
 # %% [markdown]

@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: 0bec4de2099e283a9b3cff109351fd94f213d89b880ec3ae3f851c5c43a18a66
 # ---
 
 # %% [markdown]

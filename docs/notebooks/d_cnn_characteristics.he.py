@@ -1,6 +1,6 @@
 # ---
 # jupyter:
-#   english_sha256: 
+#   english_sha256: e82f8a2bcd43d5f0072d1a4ec94a49bb18e530fa1b620913b2167ac78569e5aa
 # ---
 
 # %% [markdown]
