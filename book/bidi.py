@@ -17,7 +17,9 @@ _ATOM = (
 )
 _LTR_RUN = re.compile(rf"(?:{_ATOM}|[A-Za-z0-9_.]+)(?:\s*→\s*(?:{_ATOM}|[A-Za-z0-9_.…]+))+|{_ATOM}")
 _CODE_CHAIN = re.compile(r"<code>[^<]*</code>(?:\s*(?:→|&rarr;)\s*<code>[^<]*</code>)+")
-_SKIP_OPEN = re.compile(r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\barithmatex\b")
+_SKIP_OPEN = re.compile(
+    r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\b(?:arithmatex|clipboard-copy-txt)\b"
+)
 
 
 def isolate_ltr_runs(html: str) -> str:

@@ -353,7 +353,7 @@ def execute_in_parallel(files: Files, config: MkDocsConfig, workers: int | None 
 #: The English notebook pages rendered in this process: name -> their HTML (nbconvert's, with the outputs).
 EXECUTED: dict[str, str] = {}
 
-_CELL_START = re.compile(r'<div class="jp-Cell jp-(?P<kind>Markdown|Code|Raw)Cell[^"]*"[^>]*>')
+_CELL_START = re.compile(r'<div (?:dir="ltr" )?class="jp-Cell jp-(?P<kind>Markdown|Code|Raw)Cell[^"]*"[^>]*>')
 _NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
 _HEADING_ID = re.compile(r'(<h[1-6]) id="([^"]*)"(.*?<a class="anchor-link" href=")#[^"]*(")', re.S)
 
@@ -375,6 +375,8 @@ def notebook_cells(html: str) -> list[tuple[str, int, int]]:
     >>> [(k, html[s:e]) for k, s, e in notebook_cells(html)][0]
     ('Markdown', '<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="a"><p>x</p></div>')
     >>> [k for k, s, e in notebook_cells(html)]
+    ['Markdown', 'Code']
+    >>> [k for k, s, e in notebook_cells(html.replace("<div ", '<div dir="ltr" '))]  # a Hebrew page's code cells
     ['Markdown', 'Code']
     """
     end = html.rfind(_NOTEBOOK_END)
