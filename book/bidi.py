@@ -34,7 +34,9 @@ _TAGGED_LATIN_PAREN = re.compile(
     rf"(?=[^()<>]*<)(?:[^()<>{_HEBREW}]|<{_INLINE}\b[^<>]*>|</{_INLINE}>)*\)"
 )
 _CODE_CHAIN = re.compile(r"<code>[^<]*</code>(?:\s*(?:→|&rarr;)\s*<code>[^<]*</code>)+")
-_SKIP_OPEN = re.compile(r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\barithmatex\b")
+_SKIP_OPEN = re.compile(
+    r"<(code|pre|script|style|kbd|svg|textarea)\b|<(span|div)\b[^>]*class=\"[^\"]*\b(?:arithmatex|clipboard-copy-txt)\b"
+)
 
 
 def isolate_ltr_runs(html: str) -> str:

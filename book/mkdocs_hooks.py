@@ -5,7 +5,7 @@
 - ``book.notebooks``: the "Run it yourself" pages (mkdocs-jupyter), their download links,
   their CDN loaders removed and their table of contents fixed;
 - ``book.edition``: the Hebrew edition (mkdocs-static-i18n runs one build per edition),
-  shared notebooks, the language switcher;
+  notebooks' Hebrew pages, the language switcher;
 - ``book.exam_mode``: a chapter's answers wrapped for exam mode;
 - ``book.bidi``: left-to-right runs isolated in Hebrew pages;
 - ``book.verified``: every page ends with when its code was last verified;
@@ -84,6 +84,12 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -> Navigation:
     return nav if edition.language(config) == "en" else edition.share_english_notebooks(nav, files)
+
+
+@event_priority(-50)  # after mkdocs-jupyter, which sets each notebook page's render
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> Page:
+    notebooks.share_executed_outputs(page, config)  # a Hebrew notebook page reuses the English outputs
+    return page
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
