@@ -125,6 +125,8 @@ class _Fonts:
         return self.read[name]
 
 
+#: Operators inside a text block that would change what the blocks after it look like.
+_STATEFUL = re.compile(rb"(?<![^\s])(?:Tc|Tw|Tz|TL|Ts|Tr|rg|RG|g|G|k|K|gs|cs|CS|sc|scn|SC|SCN|q|Q|cm)(?![^\s])")
 _OP = re.compile(
     rb"(?P<td>\S+)\s+\S+\s+Td(?![^\s])|<(?P<tj>[0-9A-Fa-f\s]*)>\s*Tj(?![^\s])"
     rb"|\[(?P<tjs>.*?)\]\s*TJ(?![^\s])|/(?P<font>\S+)\s+(?P<size>\S+)\s+Tf(?![^\s])",
@@ -140,7 +142,7 @@ def _codes(hexstr: bytes, width: int) -> list[int]:
 def _block(raw: bytes, fonts: _Fonts) -> _Block | None:
     """A ``BT … ET`` block's extent and kind; None when it cannot be placed (no plain ``Tm``)."""
     tm = _TM.search(raw)
-    if tm is None:
+    if tm is None or _STATEFUL.search(raw):
         return None
     try:
         a, b, c, _, e, f = (float(v) for v in tm.groups())
@@ -238,39 +240,105 @@ def _reading_order(line: list[_Block], base: str | None = None) -> list[_Block]:
     return [b for box in boxes for b in _embedded(box, other)]
 
 
+#: Operators that may stand between the text blocks of one line: colours, graphics state, paths
+#: (a code span's background). A block moved past them is wrapped in ``q … Q`` with its own colours.
+_TRANSPARENT = {
+    *(b"RG", b"rg", b"G", b"g", b"K", b"k", b"gs", b"w", b"J", b"j", b"M", b"d", b"ri", b"i"),
+    *(b"m", b"l", b"c", b"v", b"y", b"h", b"re", b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"n"),
+}
+#: The graphics state a text block depends on: operator -> what it sets.
+_STATE = {b"rg": "fill", b"g": "fill", b"k": "fill", b"RG": "stroke", b"G": "stroke", b"K": "stroke", b"gs": "gs"}
+_TOKEN = re.compile(
+    rb"\((?:\\.|[^\\)])*\)|<<|>>|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s/<>\[\]()%]+|[^\s/<>\[\]()%]+|%[^\n]*"
+)
+_OPERAND = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)|/.*|\(.*|<.*|>>|\[|\]|true|false|null|%.*", re.S)
+
+
+def _operations(chunk: bytes) -> list[tuple[bytes, bytes]]:
+    """The operators of a piece of content stream: (operator, the operation's bytes with its operands)."""
+    out = []
+    start = None
+    for m in _TOKEN.finditer(chunk):
+        start = m.start() if start is None else start
+        if not _OPERAND.fullmatch(m.group(0)):
+            out.append((m.group(0), chunk[start : m.end()]))
+            start = None
+    return out
+
+
 def reorder_stream(data: bytes, fonts: _Fonts, base: str | None = None) -> tuple[bytes, int]:
-    """A content stream with its right-to-left lines in reading order, and how many lines changed."""
+    """A content stream with its right-to-left lines in reading order, and how many lines changed.
+
+    A line's blocks, in reading order, are written where its last block was, each in
+    ``q … Q`` with the colours and graphics state it had; what was drawn between them
+    (backgrounds) stays where it was, so it is still drawn beneath the text.
+    """
+    state: dict[str, bytes] = {}
+    stack: list[dict[str, bytes]] = []
     out: list[bytes] = []
-    group: list[_Block] = []  # blocks with only white space between them
+    group: list = []  # bytes (what stands between blocks) and (block, its graphics state) pairs
     changed = 0
-    at = 0
+
+    def track(chunk: bytes) -> bool:
+        """Follow the graphics state through ``chunk``; whether it may stand inside a line."""
+        transparent = True
+        for op, raw in _operations(chunk):
+            if op == b"q":
+                stack.append(dict(state))
+            elif op == b"Q":
+                state.clear()
+                state.update(stack.pop() if stack else {})
+            elif op in _STATE:
+                state[_STATE[op]] = raw
+            transparent = transparent and op in _TRANSPARENT
+        return transparent
 
     def flush() -> None:
         nonlocal changed
-        lines: list[list[_Block]] = []
-        for b in group:
-            if lines and abs(lines[-1][0].y - b.y) < 0.5:
-                lines[-1].append(b)
+        blocks = [item for item in group if isinstance(item, tuple)]
+        lines: list[list[tuple]] = []
+        for item in blocks:
+            if lines and abs(lines[-1][0][0].y - item[0].y) < 0.5:
+                lines[-1].append(item)
             else:
-                lines.append([b])
+                lines.append([item])
+        place: dict[int, list[tuple]] = {}  # id of a line's last block -> the line in reading order
+        moved: set[int] = set()
         for line in lines:
-            if any(b.kind == "R" for b in line):
-                ordered = _reading_order(line, base)
-                changed += ordered != line
-                line = ordered
-            out.extend(b.raw + b"\n" for b in line)
+            same_state = len({tuple(sorted(st)) for _, st in line}) == 1
+            if not same_state or not any(b.kind == "R" for b, _ in line):
+                continue
+            order = {id(b): k for k, (b, _) in enumerate(line)}
+            ordered = [next(i for i in line if i[0] is b) for b in _reading_order([b for b, _ in line], base)]
+            if [order[id(b)] for b, _ in ordered] != list(range(len(line))):
+                changed += 1
+                place[id(line[-1][0])] = ordered
+                moved.update(id(b) for b, _ in line)
+        for item in group:
+            if not isinstance(item, tuple):
+                out.append(item)
+            elif id(item[0]) not in moved:
+                out.append(item[0].raw + b"\n")
+            elif id(item[0]) in place:
+                for b, st in place[id(item[0])]:
+                    out.append(b"q\n" + b"\n".join(st[k] for k in sorted(st)) + b"\n" + b.raw + b"\nQ\n")
         group.clear()
 
+    at = 0
     for m in _BLOCK.finditer(data):
         between = data[at : m.start()]
+        transparent = track(between)
         block = _block(m.group(0), fonts)
-        if between.strip() or block is None:
+        if block is None or not transparent:
             flush()
             out.append(between)
+        else:
+            group.append(between)
         if block is None:
+            track(m.group(0))
             out.append(m.group(0) + b"\n")
         else:
-            group.append(block)
+            group.append((block, dict(state)))
         at = m.end()
     flush()
     out.append(data[at:])
