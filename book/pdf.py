@@ -278,7 +278,8 @@ def _print_book(browser, base: str, lang: str, out: Path, progress: Callable[[st
         for reader in printed:
             starts.append(at + 1)
             at += len(reader.pages)
-        toc = PdfReader(io.BytesIO(_print_html(browser, _toc_html(lang, list(zip(pages, starts, strict=True))), MARGIN)))
+        rows = list(zip(pages, starts, strict=True))
+        toc = PdfReader(io.BytesIO(_print_html(browser, _toc_html(lang, rows), MARGIN)))
         if len(toc.pages) == toc_pages:
             break
         toc_pages = len(toc.pages)
