@@ -12,7 +12,8 @@
 - ``book.offline``: the offline build's vendored iframe-worker shim;
 - ``book.page_weight``: figures carry their width and height;
 - ``book.math_render``: every formula typeset by KaTeX at build time (no math JavaScript in pages);
-- ``book.search_index``: each edition's search index, written from the built site.
+- ``book.search_index``: each edition's search index, written from the built site;
+- ``book.pdf_files``: a file at each PDF link's address (the copy ``make pdf`` kept, or how to print it).
 
 A new build feature is a module of its own plus one entry here: an HTML -> HTML
 function of the finished page goes into ``POST_PAGE``; a function of the built site
@@ -47,6 +48,7 @@ for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "bo
 from book import bidi, edition, exam_mode, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
+from book.pdf_files import post_build as place_pdfs  # noqa: E402
 from book.verified import stamp  # noqa: E402
 
 #: HTML -> HTML functions applied to every finished page, in order, after the book's own.
@@ -55,6 +57,7 @@ POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
 POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
 POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
 POST_BUILD.append(search_index.post_build)  # each edition's search index
+POST_BUILD.append(place_pdfs)  # a file at each PDF's address: make pdf's copy, else how to print it
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 
 edition.quiet_instant_switcher_warning()
