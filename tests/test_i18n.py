@@ -161,8 +161,7 @@ def _title_pairs() -> list[tuple[str, str, Path]]:
             continue  # its nav title is "Home"; its heading is the book's name
         english = DOCS / src
         pairs.append(("en", title, english))
-        if english.suffix == ".md":
-            pairs.append(("he", hebrew[title], i18n.hebrew_of(english)))
+        pairs.append(("he", hebrew[title], i18n.hebrew_of(english)))
     return pairs
 
 
