@@ -25,7 +25,9 @@ _ATOM = (
 )
 _HEBREW = "\u0590-\u05ff"
 # "(Kullback–Leibler divergence)": a parenthesis with a Latin letter and no Hebrew one.
-_LATIN_PAREN = rf"\((?=[^()<>{_HEBREW}]*[A-Za-z])[^()<>{_HEBREW}]*\)"
+# A name written against the bracket is part of the run: "KL(p‖q)" is one run, never "KL" and "(p‖q)",
+# which the bidi algorithm would lay out as "(p‖q)KL" after a Hebrew word.
+_LATIN_PAREN = rf"(?:[A-Za-z_][A-Za-z0-9_.]*)?\((?=[^()<>{_HEBREW}]*[A-Za-z])[^()<>{_HEBREW}]*\)"
 _LTR_RUN = re.compile(rf"(?:{_ATOM}|[A-Za-z0-9_.]+)(?:\s*→\s*(?:{_ATOM}|[A-Za-z0-9_.…]+))+|{_ATOM}|{_LATIN_PAREN}")
 # The same with inline markup inside: "(<em>forward</em> KL)", "(<a href=…>arXiv:1211.5063</a>)".
 _INLINE = r"(?:em|strong|a|i|b|code)"
@@ -54,6 +56,8 @@ def isolate_ltr_runs(html: str) -> str:
     '<p>בין <span dir="ltr">KL(p,q)</span> ל־<span dir="ltr">KL(q,p)</span> <span dir="ltr">(Kullback–Leibler divergence)</span>?</p>'
     >>> isolate_ltr_runs('<p>הקדמי (<em>forward</em> KL), ראו (<a href="u">arXiv:1</a>)</p>')
     '<p>הקדמי <span dir="ltr">(<em>forward</em> KL)</span>, ראו <span dir="ltr">(<a href="u">arXiv:1</a>)</span></p>'
+    >>> isolate_ltr_runs('<h1>B1 · KL(p‖q) לעומת KL(q‖p)</h1>')
+    '<h1>B1 · <span dir="ltr">KL(p‖q)</span> לעומת <span dir="ltr">KL(q‖p)</span></h1>'
     >>> isolate_ltr_runs('<p>(בסריקה, kernel)</p>')
     '<p>(בסריקה, kernel)</p>'
     >>> isolate_ltr_runs('<p><code>(1, 2)</code><span class="arithmatex">(a, b)</span></p>')
