@@ -2,7 +2,7 @@
  *
  * generate(seed) draws nn.RNNCell / nn.GRUCell / nn.LSTMCell, or nn.RNN / nn.GRU / nn.LSTM
  * with num_layers, bidirectional and bias, with random sizes, and asks the shape of two
- * named tensors ("error" when the module has no tensor of that name, as getattr raises)
+ * named tensors ("error" when the module has no tensor of that name: reading its .shape raises)
  * and the total number of parameters. The rules, as PyTorch creates the tensors:
  *   g = 1 (RNN), 3 (GRU), 4 (LSTM) gate blocks stacked along the rows;
  *   weight_ih: (g·h, in), weight_hh: (g·h, h), bias_ih, bias_hh: (g·h,) when bias=True;
@@ -333,14 +333,14 @@
       var shape = byName[name];
       if (shape) {
         solution.push({
-          en: "<p>" + code(name) + ": " + code(shapeText(shape)) + ".</p>",
-          he: "<p>" + code(name) + ": " + code(shapeText(shape)) + ".</p>"
+          en: "<p>So " + code(name) + " has the shape " + code(shapeText(shape)) + ".</p>",
+          he: "<p>לכן הצורה של " + code(name) + " היא " + code(shapeText(shape)) + ".</p>"
         });
       } else {
         var why = absentReason(m, name);
         solution.push({
-          en: "<p>" + code(name) + ": no such tensor, so " + code("getattr") + " raises an error. " + why.en + "</p>",
-          he: "<p>" + code(name) + ": אין טנזור כזה, ולכן " + code("getattr") + " מעלה שגיאה. " + why.he + "</p>"
+          en: "<p>" + code(name) + " is not a tensor of this module, so reading its shape raises an error: " + why.en + "</p>",
+          he: "<p>" + code(name) + " אינו טנזור של המודול הזה, ולכן קריאת הצורה שלו מעלה שגיאה: " + why.he + "</p>"
         });
       }
     });
