@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
 from torch import nn
 
 from practice_tools import BAD_SEEDS, contract_problems, generator

@@ -37,7 +37,8 @@ def expected(params: dict) -> tuple[float, float, float]:
     if params["family"] == "discrete":
         p, q = params["p"], params["q"]
         pq, qp = book_kl(p, q), book_kl(q, p)
-        P, Q = Categorical(probs=torch.tensor(p, dtype=torch.float64)), Categorical(probs=torch.tensor(q, dtype=torch.float64))
+        P = Categorical(probs=torch.tensor(p, dtype=torch.float64))
+        Q = Categorical(probs=torch.tensor(q, dtype=torch.float64))
     else:
         a = (params["mu_p"], params["sigma_p"])
         b = (params["mu_q"], params["sigma_q"])
