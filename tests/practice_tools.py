@@ -1,24 +1,14 @@
 """Running the practice generators (docs/assets/javascripts/practice-<kind>.js) in node, for the parity tests.
 
-One node process serves a whole list of seeds. node is one of the book's two prerequisites:
-without it the tests that use :func:`generator` are skipped with the reason, except under
-``CI=true``, where they fail.
+One node process serves a whole list of seeds; node is found and run by ``node_tools``
+(without it the tests are skipped with the reason, except under ``CI=true``, where they fail).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
 
-import pytest
-
-from conftest import CI, DOCS
-
-JS = DOCS / "assets" / "javascripts"
-NODE = os.environ.get("BOOK_NODE") or shutil.which("node") or "/usr/bin/node"
+from node_tools import JAVASCRIPTS, require_node, run_node
 
 # Reads {"seeds": [...]} on stdin; writes, per seed, {"variant": ...} or {"error": name, "message": ...}.
 RUNNER = """
@@ -42,24 +32,12 @@ HEBREW = re.compile(r"[\u05d0-\u05ea]")
 
 def generator(kind: str):
     """A function seeds -> results of practice-<kind>.js's generate(seed), run in node."""
-    path = JS / f"practice-{kind}.js"
-    if not (shutil.which(NODE) or os.path.isfile(NODE)):
-        message = f"node not found at {NODE} (install node or set BOOK_NODE)"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    path = JAVASCRIPTS / f"practice-{kind}.js"
+    require_node()
     assert path.is_file(), f"{path} is missing"
 
     def run(seeds: list) -> list[dict]:
-        proc = subprocess.run(
-            [NODE, "-e", RUNNER, str(path)],
-            input=json.dumps({"seeds": seeds}),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert proc.returncode == 0, proc.stderr
-        data = json.loads(proc.stdout)
+        data = run_node(RUNNER, [str(path)], {"seeds": seeds}, timeout=300)
         assert data["kind"] == kind
         return data["results"]
 
