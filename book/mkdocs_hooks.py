@@ -56,6 +56,7 @@ POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
 POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
 POST_BUILD.append(search_index.post_build)  # each edition's search index
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
+_STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
 edition.quiet_instant_switcher_warning()
 
@@ -64,7 +65,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     """Caches (facts, notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
     if edition.language(config) == "en":
         _SITE[:] = [Path(config["site_dir"])]
-    facts.use_disk_cache(ROOT / ".cache" / "facts")
+    facts.use_disk_cache(facts.cache_dir("facts"))
+    _STAMP[edition.language(config)] = stamp(edition.language(config))  # git is asked once per edition
     notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
     notebooks.snippet_aware_cache()
     notebooks.ipc_kernels()
@@ -95,7 +97,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
-    html += stamp(edition.language(config))
+    html += _STAMP.get(edition.language(config)) or stamp(edition.language(config))
     if page.file.src_uri.startswith("chapters/"):
         return exam_mode.wrap_answers(html)
     return notebooks.download_links(page) + html if notebooks.is_notebook(page.file) else html
