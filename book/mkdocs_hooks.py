@@ -12,7 +12,8 @@
 - ``book.offline``: the offline build's vendored iframe-worker shim;
 - ``book.page_weight``: figures carry their width and height;
 - ``book.math_render``: every formula typeset by KaTeX at build time (no math JavaScript in pages);
-- ``book.search_index``: each edition's search index, written from the built site.
+- ``book.search_index``: each edition's search index, written from the built site;
+- ``book.highlight_cache``: a listing highlighted once per process, not once per edition and rebuild.
 
 A new build feature is a module of its own plus one entry here: an HTML -> HTML
 function of the finished page goes into ``POST_PAGE``; a function of the built site
@@ -44,6 +45,7 @@ from book import facts  # noqa: E402
 for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
     facts.fresh_import(_name)
 
+import book.highlight_cache  # noqa: E402
 from book import bidi, edition, exam_mode, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
@@ -59,6 +61,7 @@ _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 _STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
 edition.quiet_instant_switcher_warning()
+book.highlight_cache.memoize_block_highlighting()  # both editions, and every `mkdocs serve` rebuild, share listings
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
