@@ -176,12 +176,13 @@ def serve_edits(cache: Path, port: int) -> dict[str, float]:
             log.seek(0)
             raise RuntimeError(f"{exc}\nmkdocs serve said:\n{log.read().decode(errors='replace')[-3000:]}") from None
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            for stop in (lambda: proc.send_signal(signal.SIGINT), proc.terminate, proc.kill):
+                stop()  # SIGINT first (mkdocs shuts down cleanly); a shell's background job may ignore it
+                try:
+                    proc.wait(timeout=10)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
     return {k: round(v, 1) for k, v in out.items()}
 
 
