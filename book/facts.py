@@ -48,6 +48,7 @@ import pickle
 import platform
 import re
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -241,10 +242,47 @@ def _compute(module: str, qualname: str) -> dict[str, Any]:
     return values
 
 
+#: One module's facts are computed by one thread at a time (``prefetch`` runs beside the build).
+_LOCK = threading.RLock()
+
+
+def prepare_build(docs_dir: Path | str) -> threading.Thread:
+    """A build starts (``on_config``): keep facts in ``cache_dir("facts")`` and ``prefetch`` those the pages use."""
+    use_disk_cache(cache_dir("facts"))
+    return prefetch(docs_dir)
+
+
+def prefetch(docs_dir: Path | str) -> threading.Thread:
+    """Compute, in a background thread, the facts of every module the pages of ``docs_dir`` use; returns the thread.
+
+    A cold build executes the notebooks first, in other processes: this uses that time, so the
+    pages find their facts ready. An error is left for the page that uses the fact to report.
+    """
+    modules = sorted(
+        {m for md in Path(docs_dir).rglob("*.md") for m, _, _ in used_facts(md.read_text(encoding="utf-8"))} - {"env"}
+    )
+
+    def run() -> None:
+        for module in modules:
+            try:
+                _module_facts(module)
+            except Exception:  # the page that uses this fact stops the build with the message
+                pass
+
+    thread = threading.Thread(target=run, name="facts-prefetch", daemon=True)
+    thread.start()
+    return thread
+
+
 def _module_facts(module: str) -> dict[str, Any]:
     """The facts of one module, computed again only when what they depend on changed (see ``fingerprint``)."""
     if module == "env":
         return _env_facts()
+    with _LOCK:
+        return _module_facts_locked(module)
+
+
+def _module_facts_locked(module: str) -> dict[str, Any]:
     package = next((p for p in PACKAGES if _path(f"{p}.{module}")), None)
     if package is None:
         raise FactError(f"no snippet module snippets/{module}.py (from {{{{ {module}.… }}}})")

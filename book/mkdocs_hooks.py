@@ -65,10 +65,10 @@ book.highlight_cache.memoize_block_highlighting()  # both editions, and every `m
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    """Caches (facts, notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
+    """Caches (facts, prefetched; notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
     if edition.language(config) == "en":
         _SITE[:] = [Path(config["site_dir"])]
-    facts.use_disk_cache(facts.cache_dir("facts"))
+    facts.prepare_build(config["docs_dir"])
     _STAMP[edition.language(config)] = stamp(edition.language(config))  # git is asked once per edition
     notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
     notebooks.snippet_aware_cache()

@@ -190,3 +190,23 @@ def test_the_cache_folder_follows_book_cache_dir(monkeypatch, tmp_path):
     assert facts.cache_dir("facts") == facts.ROOT / ".cache" / "facts"
     monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path))
     assert facts.cache_dir("search") == tmp_path / "search"
+
+
+def test_prefetch_computes_what_the_pages_use_once_and_leaves_errors_to_the_page(scratch_package, tmp_path):
+    """A cold build computes facts beside the notebooks; the page then finds them ready, and a bad one still fails."""
+    calls = tmp_path / "calls.txt"
+    _write(
+        scratch_package / "chapter.py",
+        f"def facts():\n    with open({str(calls)!r}, 'a') as f:\n        f.write('x')\n    return {{'n': 7}}\n",
+    )
+    _write(scratch_package / "broken.py", "def facts():\n    raise ValueError('no')\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("{{ chapter.n }} {{ broken.x }} {{ env.python | raw }} \\{{ ignored.x }}", "utf-8")
+    from book import facts
+
+    facts.prefetch(docs).join(timeout=60)
+    assert calls.read_text() == "x"
+    assert substitute("{{ chapter.n }}") == "7" and calls.read_text() == "x", "the page reuses the prefetched facts"
+    with pytest.raises(ValueError, match="no"):
+        substitute("{{ broken.x }}")
