@@ -86,8 +86,9 @@ figures: $(STAMP)
 results: $(STAMP)
 	$(BIN)/python -m snippets.results
 
+# make bench BENCH_ARGS="--skip-lighthouse --skip-suite --out /tmp/bench.json": a reduced run
 bench: $(STAMP) browser
-	$(BIN)/python -m book.bench
+	$(BIN)/python -m book.bench $(BENCH_ARGS)
 
 # Grade a student's answer to Part C: make grade-c FILE=my_answer.py [CLASS=Name]
 ifneq ($(filter grade-c,$(MAKECMDGOALS)),)
