@@ -344,9 +344,7 @@ def main(argv: list[str]) -> int:
             print(f"{stamp(hebrew)[:12]}  {hebrew.relative_to(ROOT)}")
         return 0
     if command == "check":
-        problems = [
-            d for p in (paths or english_pages()) for d in differences(english_of(p) if _is_hebrew(p) else p)
-        ]
+        problems = [d for p in (paths or english_pages()) for d in differences(english_of(p) if _is_hebrew(p) else p)]
         print("\n".join(problems) or "in sync")
         return 1 if problems else 0
     for page in paths:

@@ -179,10 +179,7 @@ def _toc_html(lang: str, rows: list[tuple[Entry, int]]) -> str:
             f'<li{cls}><span class="t">{html.escape(entry.title)}</span><span class="dots"></span>'
             f'<span class="n">{number}</span></li>'
         )
-    body = (
-        f"<h1>{html.escape(site_name(lang))}</h1><h2>{WORDS[lang]['contents']}</h2>"
-        f"<ol>{''.join(items)}</ol>"
-    )
+    body = f"<h1>{html.escape(site_name(lang))}</h1><h2>{WORDS[lang]['contents']}</h2><ol>{''.join(items)}</ol>"
     return _html(lang, _TOC_STYLE, body)
 
 

@@ -248,9 +248,7 @@ _TRANSPARENT = {
 }
 #: The graphics state a text block depends on: operator -> what it sets.
 _STATE = {b"rg": "fill", b"g": "fill", b"k": "fill", b"RG": "stroke", b"G": "stroke", b"K": "stroke", b"gs": "gs"}
-_TOKEN = re.compile(
-    rb"\((?:\\.|[^\\)])*\)|<<|>>|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s/<>\[\]()%]+|[^\s/<>\[\]()%]+|%[^\n]*"
-)
+_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<<|>>|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s/<>\[\]()%]+|[^\s/<>\[\]()%]+|%[^\n]*")
 _OPERAND = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)|/.*|\(.*|<.*|>>|\[|\]|true|false|null|%.*", re.S)
 
 

@@ -294,9 +294,7 @@ def figure_loss_curves(lang: str = "en"):
         run = data["runs"][mode]
         style = styles.get(mode, dict(color=colour))
         steps = [0, *run["step"]]
-        ax_loss.plot(
-            steps, [run["initial_train_loss"], *run["train_loss"]], label=labels[mode], linewidth=1.8, **style
-        )
+        ax_loss.plot(steps, [run["initial_train_loss"], *run["train_loss"]], label=labels[mode], linewidth=1.8, **style)
         ax_acc.plot(steps, [run["initial_accuracy"], *run["eval_accuracy"]], linewidth=1.8, **style)
     ax_loss.set_xlabel(t("optimiser step", "צעד אופטימיזציה"))
     ax_loss.set_ylabel(t("training loss (cross-entropy)", "הפסד אימון (cross-entropy)"))

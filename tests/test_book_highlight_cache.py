@@ -6,7 +6,7 @@ import markdown
 
 from book import highlight_cache
 
-SOURCE = '```python\ndef f(x):\n    return x + 1  # one\n```\n\nInline `#!python x = 1` too.\n\n```python\nf(2)\n```\n'
+SOURCE = "```python\ndef f(x):\n    return x + 1  # one\n```\n\nInline `#!python x = 1` too.\n\n```python\nf(2)\n```\n"
 EXTENSIONS = ["pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.superfences"]
 
 

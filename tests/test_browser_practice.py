@@ -54,7 +54,9 @@ def box(page, qid: str, block: str = "#practice-a2") -> str:
 def check(page, qid: str, answer: str, block: str = "#practice-a2") -> tuple[str, str]:
     page.fill(f"{box(page, qid, block)} input", answer)
     page.click(f"{box(page, qid, block)} button")
-    return page.inner_text(f"{box(page, qid, block)} .practice__message"), page.get_attribute(box(page, qid, block), "class")
+    return page.inner_text(f"{box(page, qid, block)} .practice__message"), page.get_attribute(
+        box(page, qid, block), "class"
+    )
 
 
 def axe_on(page, selector: str) -> list[dict]:
@@ -91,8 +93,11 @@ def test_a2_practice_in_english(server, context, a2_case):
 
     # Bad input: the self-checks' messages.
     shape = q1["answer"]["value"]
-    for bad, expected in [("", "Type an answer first"), (f"{shape[0]} {shape[1]}", "commas"),
-                          (f"({shape[0]}, many)", "whole number")]:
+    for bad, expected in [
+        ("", "Type an answer first"),
+        (f"{shape[0]} {shape[1]}", "commas"),
+        (f"({shape[0]}, many)", "whole number"),
+    ]:
         message, state = check(page, "shape-1", bad)
         assert "is-invalid" in state and expected in message, (bad, message)
     for bad, expected in [("", "Type an answer first"), ("many", "digits only"), ("1.5e5", "digits only")]:
@@ -196,8 +201,11 @@ def test_a2_practice_in_hebrew_by_keyboard_on_a_phone(server, browser, a2_case):
 
 def test_b1_practice_reads_decimals_and_hints_the_other_direction(server, context):
     results = generator("b1")(list(range(100)))
-    variant = next(r["variant"] for r in results if any("other direction" in h["text"]["en"]
-                                                        for h in r["variant"]["questions"][0]["hints"]))
+    variant = next(
+        r["variant"]
+        for r in results
+        if any("other direction" in h["text"]["en"] for h in r["variant"]["questions"][0]["hints"])
+    )
     (q,) = variant["questions"]
     page = context.new_page()
     page.goto(f"{server}{B1}?practice-b1={variant['seed']}", wait_until="networkidle")

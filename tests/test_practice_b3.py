@@ -209,8 +209,16 @@ def test_the_solution_shows_every_answer_it_expects(generated):
 def test_the_hints_include_the_classic_slips(generated):
     """Over the seeds, the batch, channels-last, pooling-stride and ceil/floor slips each show up as a hint."""
     texts = " ".join(h["text"]["en"] for v in generated["variants"] for q in v["questions"] for h in q.get("hints", []))
-    for words in ("batch dimension", "channels-first", "stride defaults", "ceil_mode", "Dilation", "padding",
-                  "Forgot the bias", "groups="):
+    for words in (
+        "batch dimension",
+        "channels-first",
+        "stride defaults",
+        "ceil_mode",
+        "Dilation",
+        "padding",
+        "Forgot the bias",
+        "groups=",
+    ):
         assert words in texts, words
 
 
@@ -226,8 +234,9 @@ def test_in_the_browser_it_registers_itself_and_draws_the_same_variants(generate
     assert json.dumps(got) == json.dumps([generated["variants"][s] for s in (5, 77, 901)])
 
 
-@pytest.mark.parametrize("page, heading", [("b3-cnn-shapes.md", "## Practice {#practice}"),
-                                           ("b3-cnn-shapes.he.md", "## תרגול {#practice}")])
+@pytest.mark.parametrize(
+    "page, heading", [("b3-cnn-shapes.md", "## Practice {#practice}"), ("b3-cnn-shapes.he.md", "## תרגול {#practice}")]
+)
 def test_the_chapter_has_the_practice_block_in_both_editions(page, heading):
     text = (DOCS / "chapters" / page).read_text(encoding="utf-8")
     block = '<div class="practice" data-practice="b3" id="practice-b3"></div>'

@@ -198,8 +198,17 @@ def test_the_solution_shows_every_answer_it_expects(generated):
 
 def test_the_hints_include_the_classic_slips(generated):
     texts = " ".join(h["text"]["en"] for v in generated["variants"] for q in v["questions"] for h in q.get("hints", []))
-    for words in ("Dilation d spreads", "multiply by the jump", "jump of the layer below", "Kernels overlap",
-                  "Forgot the bias", "locally connected", "not only to C_out", "H − k + 1", "Strides multiply"):
+    for words in (
+        "Dilation d spreads",
+        "multiply by the jump",
+        "jump of the layer below",
+        "Kernels overlap",
+        "Forgot the bias",
+        "locally connected",
+        "not only to C_out",
+        "H − k + 1",
+        "Strides multiply",
+    ):
         assert words in texts, words
 
 
@@ -209,8 +218,10 @@ def test_in_the_browser_it_registers_itself_and_draws_the_same_variants(generate
     assert json.dumps(got) == json.dumps([generated["variants"][s] for s in (3, 8)])
 
 
-@pytest.mark.parametrize("page, heading", [("d-cnn-characteristics.md", "## Practice {#practice}"),
-                                           ("d-cnn-characteristics.he.md", "## תרגול {#practice}")])
+@pytest.mark.parametrize(
+    "page, heading",
+    [("d-cnn-characteristics.md", "## Practice {#practice}"), ("d-cnn-characteristics.he.md", "## תרגול {#practice}")],
+)
 def test_the_chapter_has_the_practice_block_in_both_editions(page, heading):
     text = (DOCS / "chapters" / page).read_text(encoding="utf-8")
     block = '<div class="practice" data-practice="d" id="practice-d"></div>'
