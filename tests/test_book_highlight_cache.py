@@ -17,7 +17,8 @@ def _html(text: str = SOURCE) -> str:
 def test_cached_blocks_are_the_html_pygments_makes_and_inline_code_is_not_cached(monkeypatch):
     from pymdownx.highlight import Highlight
 
-    monkeypatch.setattr(Highlight, "highlight", Highlight.highlight)  # the wrapper is undone after the test
+    # Start from pymdownx's own method (an earlier test in this process may have wrapped it); undone after the test.
+    monkeypatch.setattr(Highlight, "highlight", getattr(Highlight.highlight, "__wrapped__", Highlight.highlight))
     monkeypatch.setattr(highlight_cache, "_CACHE", highlight_cache._CACHE.__class__())
     monkeypatch.setattr(highlight_cache, "STATS", {"hits": 0, "misses": 0, "uncached": 0})
     plain = _html()
@@ -34,7 +35,7 @@ def test_cached_blocks_are_the_html_pygments_makes_and_inline_code_is_not_cached
 def test_the_cache_is_bounded(monkeypatch):
     from pymdownx.highlight import Highlight
 
-    monkeypatch.setattr(Highlight, "highlight", Highlight.highlight)
+    monkeypatch.setattr(Highlight, "highlight", getattr(Highlight.highlight, "__wrapped__", Highlight.highlight))
     monkeypatch.setattr(highlight_cache, "_CACHE", highlight_cache._CACHE.__class__())
     monkeypatch.setattr(highlight_cache, "MAX_ENTRIES", 3)
     highlight_cache.memoize_block_highlighting()
