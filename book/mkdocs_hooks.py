@@ -44,7 +44,7 @@ from book import facts  # noqa: E402
 for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
     facts.fresh_import(_name)
 
-from book import bidi, edition, exam_mode, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
+from book import bidi, edition, exam_mode, header, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
 from book.verified import stamp  # noqa: E402
@@ -54,6 +54,7 @@ POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
 #: Functions of the built site folder (both editions), called in order once the whole site is built.
 POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
 POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
+POST_PAGE.append(header.post_page)  # the header's buttons in the HTML: its final size at first paint
 POST_BUILD.append(search_index.post_build)  # each edition's search index
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 
