@@ -12,7 +12,8 @@ its DOM, and the DOM's size is what a phone pays for in style and layout time. A
 own colour (``--md-code-hl-name-color`` is ``--md-code-fg-color`` in both schemes,
 book.css keeps it so) and whitespace has none. A run of operator (``o``) and
 punctuation (``p``) spans, with only spaces between them, becomes one span: the two
-share one colour in both schemes (book.css). Only the listings of ``pymdownx.highlight``
+share one colour in both schemes (book.css); so do the spans of one comment or string
+class split at line ends. Only the listings of ``pymdownx.highlight``
 (``<div class="highlight"><pre>``) are touched; notebook cells keep nbconvert's markup.
 
 ``defer_scripts(html)``: the theme's bundle and the book's scripts (all at the end of
@@ -37,6 +38,7 @@ _SRC = re.compile(r'\ssrc="([^"]+)"')
 _LISTING = re.compile(r'(<div class="(?:language-[\w-]+ )?highlight"><pre>)(.*?)(</pre>)', re.S)
 _PLAIN = re.compile(r'<span class="[nw]">([^<]*)</span>')
 _OP_RUN = re.compile(r'<span class="[op]">[^<]*</span>(?:[ \t]*<span class="[op]">[^<]*</span>)+')
+_SAME_RUN = re.compile(r'(<span class="(c1?|sd|s[12]?|k|kn|nn|ch|cm)">[^<]*)</span>(\s*)<span class="\2">')
 _OP_TEXT = re.compile(r'<span class="[op]">([^<]*)</span>')
 _SCRIPT = re.compile(r'<script src="([^"]*assets/javascripts/[^"]+\.js)"></script>')
 _KATEX_CSS = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/vendor/katex/katex\.min\.css">')
@@ -89,7 +91,14 @@ def size_images(html: str, page_url: str, docs_dir: Path) -> str:
 
 def _slim_listing(code: str) -> str:
     code = _PLAIN.sub(r"\1", code)
-    return _OP_RUN.sub(lambda m: '<span class="p">' + _OP_TEXT.sub(r"\1", m[0]) + "</span>", code)
+    code = _OP_RUN.sub(lambda m: '<span class="p">' + _OP_TEXT.sub(r"\1", m[0]) + "</span>", code)
+    # Pygments closes a token's span at each line end (a docstring, a comment block): spans of one
+    # class with only spaces or line breaks between them become one (text colour only: no background).
+    while True:
+        merged = _SAME_RUN.sub(r"\1\3", code)
+        if merged == code:
+            return code
+        code = merged
 
 
 def slim_code(html: str) -> str:
@@ -98,6 +107,9 @@ def slim_code(html: str) -> str:
     >>> slim_code('<div class="highlight"><pre><code><span class="n">x</span><span class="w"> </span>'
     ...           '<span class="o">=</span> <span class="p">(</span><span class="mi">1</span></code></pre>')
     '<div class="highlight"><pre><code>x <span class="p">= (</span><span class="mi">1</span></code></pre>'
+    >>> slim_code('<div class="highlight"><pre><code><span class="c1"># a</span>\\n\\n<span class="c1"># b</span>'
+    ...           '</code></pre>')
+    '<div class="highlight"><pre><code><span class="c1"># a\\n\\n# b</span></code></pre>'
     """
     return _LISTING.sub(lambda m: m[1] + _slim_listing(m[2]) + m[3], html)
 
