@@ -22,8 +22,8 @@ longer hold up its first paint (Lighthouse counted each as render-blocking).
 
 ``preload_math_fonts(html)``: a page with typeset math asks for KaTeX's two main fonts
 (upright and math italic) from ``<head>``, so they arrive with the CSS instead of after
-the first paint, when their swap would reflow the text (a layout shift). Not in the
-copy read from file:// (fonts are fetched in CORS mode, which file:// refuses).
+the first paint, when their swap would reflow the text (a layout shift). Not when the
+page is read from file:// (fonts are fetched in CORS mode, which file:// refuses).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ _OP_TEXT = re.compile(r'<span class="[op]">([^<]*)</span>')
 _SCRIPT = re.compile(r'<script src="([^"]*assets/javascripts/[^"]+\.js)"></script>')
 _KATEX_CSS = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/vendor/katex/katex\.min\.css">')
 MATH_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+_PRELOAD_MARK = "/* book: math fonts */ "
 _VIEWBOX = re.compile(r'<svg\b[^>]*?\sviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', re.S)
 _WH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"', re.S)
 
@@ -124,30 +125,33 @@ def defer_scripts(html: str) -> str:
 
 
 def preload_math_fonts(html: str) -> str:
-    """``<link rel="preload">`` for ``MATH_FONTS`` before KaTeX's stylesheet, on a page with math
-    (``arithmatex``'s markup: this step may run before or after ``book.math_render``).
+    """On a page with math (``arithmatex``'s markup: this step may run before or after
+    ``book.math_render``), a script in ``<head>`` before KaTeX's stylesheet that preloads ``MATH_FONTS``.
 
-    >>> preload_math_fonts('<link rel="stylesheet" href="../assets/vendor/katex/katex.min.css">'
-    ...                    '<span class="arithmatex">')  # doctest: +ELLIPSIS
-    '<link rel="preload" href="../assets/vendor/katex/fonts/KaTeX_Main-Regular.woff2" as="font" ... crossorigin>...'
+    A script, not ``<link rel="preload">`` tags: fonts are fetched in CORS mode, which a page
+    opened from file:// refuses (an error in the console), so there it adds nothing.
+
+    >>> out = preload_math_fonts('<link rel="stylesheet" href="../assets/vendor/katex/katex.min.css">'
+    ...                          '<span class="arithmatex">')
+    >>> out.startswith('<script>if (location.protocol !== "file:") ["KaTeX_Main-Regular.woff2", ')
+    True
     >>> preload_math_fonts('<link rel="stylesheet" href="assets/vendor/katex/katex.min.css"><p>no math</p>')
     '<link rel="stylesheet" href="assets/vendor/katex/katex.min.css"><p>no math</p>'
     """
     css = _KATEX_CSS.search(html)
-    if not css or 'class="arithmatex"' not in html or f'{MATH_FONTS[0]}" as="font"' in html:
+    if not css or 'class="arithmatex"' not in html or _PRELOAD_MARK in html:
         return html
-    links = "".join(
-        f'<link rel="preload" href="{css[1]}assets/vendor/katex/fonts/{name}" as="font" type="font/woff2" crossorigin>'
-        for name in MATH_FONTS
+    names = ", ".join(f'"{name}"' for name in MATH_FONTS)
+    script = (
+        f'<script>if (location.protocol !== "file:") [{names}].forEach(function (f) {{ {_PRELOAD_MARK}'
+        'var l = document.createElement("link"); l.rel = "preload"; l.as = "font"; l.type = "font/woff2"; '
+        f'l.crossOrigin = "anonymous"; l.href = "{css[1]}assets/vendor/katex/fonts/" + f; '
+        "document.head.appendChild(l); });</script>"
     )
-    return html[: css.start()] + links + html[css.start() :]
+    return html[: css.start()] + script + html[css.start() :]
 
 
 def post_page(html: str, page, config) -> str:
     """The build step (``POST_PAGE``): ``size_images`` (``page.url``, ``config["docs_dir"]``), ``slim_code``,
-    ``defer_scripts`` and, unless this is the offline build, ``preload_math_fonts``."""
-    html = defer_scripts(slim_code(size_images(html, page.url, Path(config["docs_dir"]))))
-    offline = config["plugins"].get("material/offline") or config["plugins"].get("offline")
-    if offline is not None and getattr(offline, "config", {}).get("enabled"):
-        return html
-    return preload_math_fonts(html)
+    ``defer_scripts``, ``preload_math_fonts``."""
+    return preload_math_fonts(defer_scripts(slim_code(size_images(html, page.url, Path(config["docs_dir"])))))

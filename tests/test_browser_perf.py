@@ -57,6 +57,8 @@ def test_the_header_has_its_final_size_at_first_paint(server, browser, path):
         first = _header(browser, server + path, viewport, javascript=False)
         final = _header(browser, server + path, viewport, javascript=True)
         assert first["toggle"] and first["search"], f"{path}: the build did not write the header buttons: {first}"
+        # The page below the header starts where it started (its length may change: copy buttons, forms).
+        first["container"], final["container"] = first["container"][:3], final["container"][:3]
         for key in ("header", "title", "toggle", "search", "select", "container"):
             assert first[key] == final[key], f"{path} at {viewport['width']} px: {key} {first[key]} -> {final[key]}"
         # The title row keeps the whole width: the book's name is not cut by the buttons.
@@ -135,4 +137,5 @@ def test_every_image_has_its_size_and_every_script_is_deferred(site):
     assert '<span class="n">' not in c and "class LipschitzRNNCell" in re.sub(r"<[^>]+>", "", c)
     for path in ("", "he/", "chapters/b3-cnn-shapes/"):
         html = (site / path / "index.html").read_text(encoding="utf-8")
-        assert "shape-calculator.js" not in html and "assets/javascripts/lazy.js" in html, path
+        scripts = re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
+        assert not [s for s in scripts if "shape-calculator" in s] and any(s.endswith("lazy.js") for s in scripts), path
