@@ -25,7 +25,7 @@ help:
 	@echo "make lint           ruff check and ruff format --check (make test runs it first)"
 	@echo "make build          build the static site into site/ (notebooks executed)"
 	@echo "make build-offline  build a copy that works opened from file:// (site-offline/)"
-	@echo "make pdf            print the blank exam, the answer key and the whole book into site/pdf/"
+	@echo "make pdf            print the blank exam, the answer key and the whole book, English and Hebrew, into site/pdf/"
 	@echo "make site           what is published: make build, then make pdf"
 	@echo "make figures        redraw every figure from its code (review the diff)"
 	@echo "make results        re-run every experiment into results/ (review the diff)"
@@ -86,8 +86,9 @@ figures: $(STAMP)
 results: $(STAMP)
 	$(BIN)/python -m snippets.results
 
+# make bench BENCH_ARGS="--skip-lighthouse --skip-suite --out /tmp/bench.json": a reduced run
 bench: $(STAMP) browser
-	$(BIN)/python -m book.bench
+	$(BIN)/python -m book.bench $(BENCH_ARGS)
 
 # Grade a student's answer to Part C: make grade-c FILE=my_answer.py [CLASS=Name]
 ifneq ($(filter grade-c,$(MAKECMDGOALS)),)

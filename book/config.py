@@ -43,6 +43,15 @@ def nav_titles() -> list[str]:
     return [title for title, _ in _walk(mkdocs_config()["nav"]) if title is not None]
 
 
+def nav_entries() -> list[tuple[str, str]]:
+    """``(title, source file)`` of every page of the nav, in order (sections left out).
+
+    >>> nav_entries()[0]
+    ('Home', 'index.md')
+    """
+    return [(title, src) for title, src in _walk(mkdocs_config()["nav"]) if src is not None]
+
+
 def nav_files() -> list[str]:
     """The source file of every nav entry, in order, relative to ``docs/`` (e.g. ``chapters/a2-….md``).
 

@@ -1,9 +1,11 @@
 """The two editions: English at the site root, Hebrew (``docs/x.he.md``) under ``/he/``.
 
 mkdocs-static-i18n runs the build twice, once per edition; ``language(config)`` says
-which build is running. Facts, snippets, figures and notebooks are shared; the
-notebooks are pages of the English build only (``share_english_notebooks``), and
-every page's language switcher names the same page in both editions (``alternates``).
+which build is running. Facts, snippets, figures and notebooks' outputs are shared: a
+notebook with a Hebrew version (``docs/notebooks/<name>.he.py``) has a Hebrew page,
+rendered from the English page's outputs (``book.notebooks.share_executed_outputs``);
+one without is a page of the English build only (``share_english_notebooks``). Every
+page's language switcher names the same page in both editions (``alternates``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from book.notebooks import english_url, is_notebook, notebook_chapters
+from book.notebooks import english_url, has_hebrew_version, is_hebrew_notebook, is_notebook, notebook_chapters
 
 __all__ = [
     "EDITIONS",
@@ -77,7 +79,7 @@ def quiet_instant_switcher_warning() -> None:
 
 
 class SharedNotebook(File):
-    """A notebook as the Hebrew build sees it: not a page of its own, but the English notebook page.
+    """A notebook without a Hebrew version, as the Hebrew build sees it: not a page of its own, but the English page.
 
     A Markdown link to ``../notebooks/x.py`` resolves, as any link does, to this file's
     URL relative to the linking page: the English page ``notebooks/x/``. Nothing is
@@ -118,24 +120,28 @@ class SharedNotebook(File):
 
 
 def share_english_notebooks(nav: Navigation, files: Files) -> Navigation:
-    """In the Hebrew build, notebook nav entries become links to the English notebook pages.
+    """In the Hebrew build, the nav entries of notebooks without a Hebrew version become links to their English pages.
 
-    Each notebook file is replaced by a ``SharedNotebook``, so it is not executed a
-    second time and links to it in the text point at the English page.
+    Each such notebook file is replaced by a ``SharedNotebook``, so it is not executed a
+    second time and links to it in the text point at the English page. A Hebrew
+    notebook (``<name>.he.py``) stays a page of the Hebrew build.
     """
+
+    def english_only(file: File | None) -> bool:
+        return file is not None and is_notebook(file) and not is_hebrew_notebook(file)
 
     def swap(items: list[Any]) -> None:
         for i, item in enumerate(items):
             if isinstance(item, Section) or getattr(item, "children", None):
                 swap(item.children)
-            elif getattr(item, "file", None) is not None and is_notebook(item.file):
+            elif english_only(getattr(item, "file", None)):
                 link = Link(item.title, english_url(item.file))
                 link.parent = item.parent
                 items[i] = link
 
     swap(nav.items)
-    nav.pages = [p for p in nav.pages if not is_notebook(p.file)]
-    for file in [f for f in files if is_notebook(f) and not isinstance(f, SharedNotebook)]:
+    nav.pages = [p for p in nav.pages if not english_only(p.file)]
+    for file in [f for f in files if english_only(f) and not isinstance(f, SharedNotebook)]:
         files.remove(file)
         files.append(SharedNotebook(file))
     return nav
@@ -144,8 +150,9 @@ def share_english_notebooks(nav: Navigation, files: Files) -> Navigation:
 def alternates(page_url: str, notebook_chapter: str | None = None, use_directory_urls: bool = True) -> list[dict]:
     """The language switcher's links for a page: the same page in each edition, as
     site-relative URLs (the theme makes them relative to the page, so they work
-    under any site path and from file://). A notebook page is English only; its
-    Hebrew link goes to the Hebrew page of its chapter.
+    under any site path and from file://). A notebook without a Hebrew version
+    (``notebook_chapter`` given) is English only; its Hebrew link goes to the Hebrew
+    page of its chapter.
 
     >>> [a["link"] for a in alternates("he/chapters/a2/")]
     ['chapters/a2/', 'he/chapters/a2/']
@@ -170,7 +177,8 @@ def set_alternates(page: Page, config: MkDocsConfig) -> None:
     """Point the page's language switcher (and ``<link rel="alternate">``) at the same page in both editions."""
     from pathlib import Path
 
-    chapter = notebook_chapters().get(Path(page.file.src_uri).stem) if is_notebook(page.file) else None
+    english_only = is_notebook(page.file) and not has_hebrew_version(page.file)
+    chapter = notebook_chapters().get(Path(page.file.src_uri).stem) if english_only else None
     links = alternates(page.url, chapter, config["use_directory_urls"])
     # mkdocs-static-i18n sets the attribute (which the theme reads), not the item: set both.
     config["extra"]["alternate"] = links

@@ -21,6 +21,20 @@ Hebrew text and records the new hash::
 Headings keep their English ids (``## התשובה במבחן {#the-exam-answer}``), so an
 anchor means the same section in both editions and the test can compare the
 structure of the two pages.
+
+A notebook ``docs/notebooks/<name>.py`` has its Hebrew version ``<name>.he.py``: the
+same cells, the code cells copied verbatim, the Markdown cells in Hebrew (math and
+identifiers as they are). It records the hash in its jupytext header, which
+``stamp`` writes::
+
+    # ---
+    # jupyter:
+    #   english_sha256: 3f2a…
+    # ---
+
+``check`` compares the two notebooks cell by cell (kinds, code, headings, math). The
+build renders the Hebrew page from the English page's executed outputs
+(``book.notebooks.share_executed_outputs``): a notebook is executed once per build.
 """
 
 from __future__ import annotations
@@ -33,34 +47,55 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 HE = ".he.md"
+HE_NOTEBOOK = ".he.py"
+NOTEBOOKS = DOCS / "notebooks"
 FRONT = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.S)
 HASH_LINE = re.compile(r"^english_sha256:\s*(?P<hash>\S*)\s*$", re.M)
 
 
+def is_notebook(page: Path) -> bool:
+    """Whether a path is a notebook of the book (``docs/notebooks/*.py``), in either edition.
+
+    >>> is_notebook(DOCS / "notebooks" / "a2.he.py"), is_notebook(DOCS / "chapters" / "a2.md")
+    (True, False)
+    """
+    return page.suffix == ".py" and page.parent.name == "notebooks"
+
+
 def english_pages() -> list[Path]:
-    """Every English Markdown page of the book (``docs/**/*.md`` that is not ``*.he.md``)."""
-    return sorted(p for p in DOCS.rglob("*.md") if not p.name.endswith(HE))
+    """Every English page of the book: ``docs/**/*.md`` but ``*.he.md``, and the notebooks ``docs/notebooks/*.py``."""
+    notebooks = [p for p in NOTEBOOKS.glob("*.py") if not p.name.endswith(HE_NOTEBOOK)]
+    return sorted([p for p in DOCS.rglob("*.md") if not p.name.endswith(HE)] + notebooks)
 
 
 def hebrew_pages() -> list[Path]:
-    return sorted(DOCS.rglob(f"*{HE}"))
+    """Every Hebrew page: ``docs/**/*.he.md`` and the Hebrew notebooks ``docs/notebooks/*.he.py``."""
+    return sorted([*DOCS.rglob(f"*{HE}"), *NOTEBOOKS.glob(f"*{HE_NOTEBOOK}")])
+
+
+def _is_hebrew(page: Path) -> bool:
+    return page.name.endswith((HE, HE_NOTEBOOK))
 
 
 def hebrew_of(english: Path) -> Path:
     """``docs/chapters/a2.md`` -> ``docs/chapters/a2.he.md``.
 
-    >>> hebrew_of(Path("docs/chapters/a2.md")).as_posix()
-    'docs/chapters/a2.he.md'
+    >>> hebrew_of(Path("docs/chapters/a2.md")).as_posix(), hebrew_of(Path("docs/notebooks/a2.py")).as_posix()
+    ('docs/chapters/a2.he.md', 'docs/notebooks/a2.he.py')
     """
+    if english.suffix == ".py":
+        return english.with_name(english.name[: -len(".py")] + HE_NOTEBOOK)
     return english.with_name(english.name[: -len(".md")] + HE)
 
 
 def english_of(hebrew: Path) -> Path:
     """``docs/x.he.md`` -> ``docs/x.md``.
 
-    >>> english_of(Path("docs/index.he.md")).as_posix()
-    'docs/index.md'
+    >>> english_of(Path("docs/index.he.md")).as_posix(), english_of(Path("docs/notebooks/a2.he.py")).as_posix()
+    ('docs/index.md', 'docs/notebooks/a2.py')
     """
+    if hebrew.name.endswith(HE_NOTEBOOK):
+        return hebrew.with_name(hebrew.name[: -len(HE_NOTEBOOK)] + ".py")
     if not hebrew.name.endswith(HE):
         raise ValueError(f"{hebrew} is not a Hebrew page (*{HE})")
     return hebrew.with_name(hebrew.name[: -len(HE)] + ".md")
@@ -72,29 +107,62 @@ def source_hash(english: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_NB_HEADER = re.compile(r"\A# ---\n(?P<body>(?:#.*\n)*?)# ---\n")
+_NB_HASH_LINE = re.compile(r"^#[ \t]+english_sha256:[ \t]*(?P<hash>\S*)[ \t]*$", re.M)
+
+
 def recorded_hash(hebrew: Path) -> str | None:
-    """The ``english_sha256`` a Hebrew page's front matter records, or None.
+    """The ``english_sha256`` a Hebrew page's front matter (a notebook's jupytext header) records, or None.
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.he.md"
     >>> _ = p.write_text("---\\nenglish_sha256: abc\\n---\\n# כותרת\\n", encoding="utf-8")
     >>> recorded_hash(p)
     'abc'
+    >>> nb = p.with_name("n.he.py")
+    >>> _ = nb.write_text("# ---\\n# jupyter:\\n#   english_sha256: def\\n# ---\\n\\n# %%\\n", encoding="utf-8")
+    >>> recorded_hash(nb)
+    'def'
     """
-    front = FRONT.match(hebrew.read_text(encoding="utf-8"))
+    text = hebrew.read_text(encoding="utf-8")
+    header, line = (_NB_HEADER, _NB_HASH_LINE) if hebrew.suffix == ".py" else (FRONT, HASH_LINE)
+    front = header.match(text)
     if not front:
         return None
-    found = HASH_LINE.search(front["body"])
+    found = line.search(front["body"])
     return found["hash"] if found and found["hash"] else None
 
 
+def _stamp_notebook(text: str, digest: str) -> str:
+    """A Hebrew notebook's text with ``digest`` in its jupytext header (``jupyter.english_sha256``).
+
+    >>> _stamp_notebook("# %%\\nx = 1\\n", "ab")
+    '# ---\\n# jupyter:\\n#   english_sha256: ab\\n# ---\\n\\n# %%\\nx = 1\\n'
+    >>> _stamp_notebook(_stamp_notebook("# %%\\n", "ab"), "cd")  # stamped again: one hash, the header intact
+    '# ---\\n# jupyter:\\n#   english_sha256: cd\\n# ---\\n\\n# %%\\n'
+    """
+    front = _NB_HEADER.match(text)
+    if front is None:
+        return f"# ---\n# jupyter:\n#   english_sha256: {digest}\n# ---\n\n" + text
+    body = front["body"]
+    if _NB_HASH_LINE.search(body):
+        body = _NB_HASH_LINE.sub(f"#   english_sha256: {digest}", body)
+    elif re.search(r"^# jupyter:\s*$", body, re.M):
+        body = re.sub(r"^# jupyter:\s*$", f"# jupyter:\n#   english_sha256: {digest}", body, count=1, flags=re.M)
+    else:
+        body += f"# jupyter:\n#   english_sha256: {digest}\n"
+    return f"# ---\n{body}# ---\n" + text[front.end() :]
+
+
 def stamp(hebrew: Path) -> str:
-    """Record the current hash of the English page in the Hebrew page's front matter."""
+    """Record the current hash of the English page in the Hebrew page's front matter (a notebook's header)."""
     english = english_of(hebrew)
     digest = source_hash(english)
     text = hebrew.read_text(encoding="utf-8")
     front = FRONT.match(text)
-    if front:
+    if hebrew.suffix == ".py":
+        text = _stamp_notebook(text, digest)
+    elif front:
         body = front["body"]
         body = (
             HASH_LINE.sub(f"english_sha256: {digest}", body)
@@ -176,8 +244,39 @@ def skeleton(page: Path) -> dict[str, list[str]]:
         "includes": includes,
         # a fact with an edition suffix (gpu_status_he, table_he) stands for its English twin
         "facts": sorted(set(_edition_free(m["name"], is_he) for m in _FACT.finditer(text))),
-        "figures": sorted(set(t for t in links if t.endswith(".svg"))),
+        # a Hebrew page shows the Hebrew drawing of a figure (figures/he/x.svg), which stands for figures/x.svg
+        "figures": sorted({t.replace("figures/he/", "figures/") if is_he else t for t in links if t.endswith(".svg")}),
         "links": sorted(set(re.sub(r"#.*", "", t) for t in links if not t.endswith(".svg") and re.sub(r"#.*", "", t))),
+    }
+
+
+def notebook_skeleton(notebook: Path) -> dict[str, list[str]]:
+    """What a notebook and its Hebrew version must share: the kinds of their cells in order,
+    each code cell verbatim (named by its hash), the heading levels of each Markdown cell,
+    and the math of the Markdown cells.
+
+    >>> import tempfile
+    >>> nb = Path(tempfile.mkdtemp()) / "n.py"
+    >>> _ = nb.write_text("# %% [markdown]\\n# ## Why $a^2$\\n\\n# %%\\nx = 1\\n", encoding="utf-8")
+    >>> sk = notebook_skeleton(nb)
+    >>> sk["cells"], sk["headings"], sk["math"], sk["code"][0][:13]
+    (['markdown', 'code'], ['cell 0: h2'], ['$a^2$'], 'cell 1: x = 1')
+    """
+    import jupytext
+
+    cells = jupytext.read(notebook).cells
+    markdown = [(i, c.source) for i, c in enumerate(cells) if c.cell_type == "markdown"]
+    code = [(i, c.source) for i, c in enumerate(cells) if c.cell_type == "code"]
+    return {
+        "cells": [c.cell_type for c in cells],
+        "code": [
+            f"cell {i}: {src.splitlines()[0] if src else ''} … (sha256 {hashlib.sha256(src.encode()).hexdigest()[:12]})"
+            for i, src in code
+        ],
+        "headings": [
+            f"cell {i}: " + " ".join(f"h{len(m)}" for m in re.findall(r"^(#{1,6})\s", src, re.M)) for i, src in markdown
+        ],
+        "math": sorted(m for _, src in markdown for m in re.findall(r"\$[^$]+\$", src)),
     }
 
 
@@ -195,7 +294,8 @@ def differences(english: Path) -> list[str]:
     if not hebrew.is_file():
         return [f"{_shown(hebrew)} is missing"]
     out = []
-    en, he = skeleton(english), skeleton(hebrew)
+    shape = notebook_skeleton if is_notebook(english) else skeleton
+    en, he = shape(english), shape(hebrew)
     for key in en:
         if en[key] != he[key]:
             only_en = [x for x in en[key] if x not in he[key]]
@@ -207,7 +307,8 @@ def differences(english: Path) -> list[str]:
             )
             out.append(f"{_shown(hebrew)}: {key} differ — {detail}")
     if hebrew.is_file() and not recorded_hash(hebrew):
-        out.append(f"{_shown(hebrew)}: no english_sha256 in its front matter (python -m book.i18n stamp)")
+        where = "jupytext header" if is_notebook(hebrew) else "front matter"
+        out.append(f"{_shown(hebrew)}: no english_sha256 in its {where} (python -m book.i18n stamp)")
     return out
 
 
@@ -232,7 +333,7 @@ def main(argv: list[str]) -> int:
             print("usage: python -m book.i18n stamp docs/x.he.md …", file=sys.stderr)
             return 2
         for page in paths:  # either page of a pair: the Hebrew one is stamped
-            hebrew = page if page.name.endswith(HE) else hebrew_of(page)
+            hebrew = page if _is_hebrew(page) else hebrew_of(page)
             if not hebrew.is_file() or not english_of(hebrew).is_file():
                 print(
                     f"book.i18n stamp: {page} is not a page of the book with a Hebrew twin "
@@ -243,9 +344,7 @@ def main(argv: list[str]) -> int:
             print(f"{stamp(hebrew)[:12]}  {hebrew.relative_to(ROOT)}")
         return 0
     if command == "check":
-        problems = [
-            d for p in (paths or english_pages()) for d in differences(english_of(p) if p.name.endswith(HE) else p)
-        ]
+        problems = [d for p in (paths or english_pages()) for d in differences(english_of(p) if _is_hebrew(p) else p)]
         print("\n".join(problems) or "in sync")
         return 1 if problems else 0
     for page in paths:

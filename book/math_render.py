@@ -42,7 +42,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIR = ROOT / "docs" / "assets" / "vendor" / "katex"
 WORKER = Path(__file__).with_name("katex_worker.cjs")
-CACHE = Path(os.environ.get("BOOK_MATH_CACHE", ROOT / ".cache" / "math" / "katex.json"))
+#: The formula cache: ``BOOK_MATH_CACHE``, else ``math/katex.json`` under ``BOOK_CACHE_DIR`` (default ``.cache``).
+CACHE = Path(
+    os.environ.get("BOOK_MATH_CACHE")
+    or Path(os.environ.get("BOOK_CACHE_DIR") or ROOT / ".cache") / "math" / "katex.json"
+)
 #: KaTeX options for every formula (display mode is per formula; errors always raise).
 OPTIONS: dict[str, object] = {"output": "htmlAndMathml", "strict": "ignore"}
 

@@ -5,14 +5,16 @@
 - ``book.notebooks``: the "Run it yourself" pages (mkdocs-jupyter), their download links,
   their CDN loaders removed and their table of contents fixed;
 - ``book.edition``: the Hebrew edition (mkdocs-static-i18n runs one build per edition),
-  shared notebooks, the language switcher;
+  notebooks' Hebrew pages, the language switcher;
 - ``book.exam_mode``: a chapter's answers wrapped for exam mode;
 - ``book.bidi``: left-to-right runs isolated in Hebrew pages;
 - ``book.verified``: every page ends with when its code was last verified;
 - ``book.offline``: the offline build's vendored iframe-worker shim;
 - ``book.page_weight``: figures carry their width and height;
 - ``book.math_render``: every formula typeset by KaTeX at build time (no math JavaScript in pages);
-- ``book.search_index``: each edition's search index, written from the built site.
+- ``book.search_index``: each edition's search index, written from the built site;
+- ``book.pdf_files``: a file at each PDF link's address (the copy ``make pdf`` kept, or how to print it).
+- ``book.highlight_cache``: a listing highlighted once per process, not once per edition and rebuild.
 
 A new build feature is a module of its own plus one entry here: an HTML -> HTML
 function of the finished page goes into ``POST_PAGE``; a function of the built site
@@ -44,9 +46,11 @@ from book import facts  # noqa: E402
 for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
     facts.fresh_import(_name)
 
+import book.highlight_cache  # noqa: E402
 from book import bidi, edition, exam_mode, header, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
+from book.pdf_files import post_build as place_pdfs  # noqa: E402
 from book.verified import stamp  # noqa: E402
 
 #: HTML -> HTML functions applied to every finished page, in order, after the book's own.
@@ -56,16 +60,20 @@ POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
 POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
 POST_PAGE.append(header.post_page)  # the header's buttons in the HTML: its final size at first paint
 POST_BUILD.append(search_index.post_build)  # each edition's search index
+POST_BUILD.append(place_pdfs)  # a file at each PDF's address: make pdf's copy, else how to print it
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
+_STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
 edition.quiet_instant_switcher_warning()
+book.highlight_cache.memoize_block_highlighting()  # both editions, and every `mkdocs serve` rebuild, share listings
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    """Caches (facts, notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
+    """Caches (facts, prefetched; notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
     if edition.language(config) == "en":
         _SITE[:] = [Path(config["site_dir"])]
-    facts.use_disk_cache(ROOT / ".cache" / "facts")
+    facts.prepare_build(config["docs_dir"])
+    _STAMP[edition.language(config)] = stamp(edition.language(config))  # git is asked once per edition
     notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
     notebooks.snippet_aware_cache()
     notebooks.ipc_kernels()
@@ -87,6 +95,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -
     return nav if edition.language(config) == "en" else edition.share_english_notebooks(nav, files)
 
 
+@event_priority(-50)  # after mkdocs-jupyter, which sets each notebook page's render
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> Page:
+    notebooks.share_executed_outputs(page, config)  # a Hebrew notebook page reuses the English outputs
+    return page
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     """Includes first, then facts; an unknown fact or include stops the build with the page in the message."""
     try:
@@ -96,7 +110,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
-    html += stamp(edition.language(config))
+    html += _STAMP.get(edition.language(config)) or stamp(edition.language(config))
     if page.file.src_uri.startswith("chapters/"):
         return exam_mode.wrap_answers(html)
     return notebooks.download_links(page) + html if notebooks.is_notebook(page.file) else html

@@ -7,6 +7,9 @@
 - ``snippet_aware_cache``: a cached notebook is executed again when a snippet it imports changed.
 - ``ipc_kernels``: notebook kernels talk over local sockets (no "Kernel is running over TCP" warning).
 - ``download_links``: each notebook page offers its ``.ipynb`` and its ``.py`` source.
+- ``share_executed_outputs``: a Hebrew notebook (``docs/notebooks/<name>.he.py``: the same
+  code cells, Hebrew Markdown cells) is rendered from the English page's executed outputs,
+  so each notebook is executed once per build (``hebrew_notebook_html``).
 - ``strip_notebook_loaders`` / ``fix_notebook_toc``: the rendered page names no CDN,
   and its table of contents points at the real heading ids.
 """
@@ -26,12 +29,17 @@ from mkdocs.structure.pages import Page
 
 __all__ = [
     "download_links",
+    "english_notebooks",
     "english_url",
     "fix_notebook_toc",
+    "hebrew_notebook_html",
     "ipc_kernels",
     "is_notebook",
+    "is_hebrew_notebook",
     "is_notebook_html",
     "notebook_chapters",
+    "notebook_name",
+    "share_executed_outputs",
     "share_notebook_cache",
     "snippet_aware_cache",
     "strip_notebook_loaders",
@@ -65,6 +73,35 @@ def is_notebook(file: File) -> bool:
     return file.src_uri.startswith("notebooks/") and file.src_uri.endswith(".py")
 
 
+def is_hebrew_notebook(file: File) -> bool:
+    """Whether a file is the Hebrew version of a notebook (``docs/notebooks/<name>.he.py``).
+
+    >>> is_hebrew_notebook(File("notebooks/a2_x.he.py", "docs", "site", True))
+    True
+    >>> is_hebrew_notebook(File("notebooks/a2_x.py", "docs", "site", True))
+    False
+    """
+    return is_notebook(file) and file.src_uri.endswith(".he.py")
+
+
+def notebook_name(file: File) -> str:
+    """The notebook's name, the same in both editions.
+
+    >>> [notebook_name(File(f"notebooks/{src}", "docs", "site", True)) for src in ("a2_x.he.py", "a2_x.py")]
+    ['a2_x', 'a2_x']
+    """
+    return Path(file.src_uri).name.removesuffix(".py").removesuffix(".he")
+
+
+def english_notebooks(docs: Path = ROOT / "docs") -> list[Path]:
+    """The English notebooks, ``docs/notebooks/<name>.py`` (not their Hebrew versions ``<name>.he.py``).
+
+    >>> [p.name for p in english_notebooks()][:1]
+    ['a1_straight_through.py']
+    """
+    return sorted(p for p in (docs / "notebooks").glob("*.py") if not p.name.endswith(".he.py"))
+
+
 def is_notebook_html(html: str) -> bool:
     """Whether a rendered page is a notebook page (nbconvert's ``jupyter-wrapper`` is in it)."""
     return "jupyter-wrapper" in html
@@ -80,13 +117,28 @@ def english_url(file: File) -> str:
     return file.url.removeprefix("he/")
 
 
+class _Alternate:
+    """The other edition's page of a notebook, as the sitemap names it (``url``; no page object in this build)."""
+
+    page = None
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def has_hebrew_version(file: File) -> bool:
+    """Whether an English notebook has its Hebrew version beside it (``<name>.he.py``)."""
+    return is_hebrew_notebook(file) or Path(file.abs_src_path).with_name(f"{notebook_name(file)}.he.py").is_file()
+
+
 def wrap_notebook_files(files: Files, config: MkDocsConfig, hebrew: bool) -> Files:
     """Wrap notebooks again as mkdocs-jupyter pages, after mkdocs-static-i18n replaced each by a plain ``File``.
 
-    The plugin's record of each edition's pages (``i18n_files_per_language``) makes the
-    sitemap, which instant navigation reads: without the notebooks, a click on one
-    reloads the page. A notebook is English only: no Hebrew alternate, and not a page
-    of the Hebrew build (``hebrew``).
+    A Hebrew notebook (``<name>.he.py``) is built under ``he/``, as the plugin placed its
+    source file. The plugin's record of each edition's pages (``i18n_files_per_language``)
+    makes the sitemap, which instant navigation reads: without the notebooks, a click on
+    one reloads the page. Each notebook names its page in the other edition; an English
+    notebook without a Hebrew version has none, and is not a page of the Hebrew build.
     """
     from mkdocs_jupyter.plugin import NotebookFile
 
@@ -94,13 +146,25 @@ def wrap_notebook_files(files: Files, config: MkDocsConfig, hebrew: bool) -> Fil
         return files
     for file in [f for f in files if is_notebook(f) and not isinstance(f, NotebookFile)]:
         files.remove(file)
-        files.append(NotebookFile(file, **config))
+        notebook = NotebookFile(file, **config)
+        if is_hebrew_notebook(file):  # he/notebooks/<name>/, not notebooks/<name>.he/
+            name = notebook_name(file)
+            notebook.dest_path = "he/" + notebook.dest_path.replace(f"{name}.he", name, 1)
+            notebook.abs_dest_path = os.path.normpath(os.path.join(config["site_dir"], notebook.dest_path))
+            notebook.url = "he/" + notebook.url.replace(f"{name}.he", name, 1)
+        files.append(notebook)
     i18n = config["plugins"].get("i18n")
     if i18n is not None and hasattr(i18n, "i18n_files_per_language"):
-        pages = [f for f in files.documentation_pages() if not (hebrew and is_notebook(f))]
+        english_only = [f for f in files if hebrew and is_notebook(f) and not is_hebrew_notebook(f)]
+        pages = [f for f in files.documentation_pages() if f not in english_only]
         for f in pages:
             if is_notebook(f) and isinstance(getattr(f, "alternates", None), dict):
-                f.alternates.pop("he", None)
+                if is_hebrew_notebook(f):
+                    f.alternates["en"] = _Alternate(english_url(f))
+                elif has_hebrew_version(f):
+                    f.alternates["he"] = _Alternate(f"he/{f.url}")
+                else:
+                    f.alternates.pop("he", None)
         i18n.i18n_files_per_language[i18n.current_language] = pages
     return files
 
@@ -286,14 +350,192 @@ def execute_in_parallel(files: Files, config: MkDocsConfig, workers: int | None 
     return list(todo)
 
 
+#: The English notebook pages rendered in this process: name -> their HTML (nbconvert's, with the outputs).
+EXECUTED: dict[str, str] = {}
+
+_CELL_START = re.compile(r'<div (?:dir="ltr" )?class="jp-Cell jp-(?P<kind>Markdown|Code|Raw)Cell[^"]*"[^>]*>')
+_NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
+_HEADING_ID = re.compile(r'(<h[1-6]) id="([^"]*)"(.*?<a class="anchor-link" href=")#[^"]*(")', re.S)
+
+
+class NotebookMismatch(ValueError):
+    """A Hebrew notebook's cells do not line up with its English notebook's (see ``book.i18n check``)."""
+
+
+def notebook_cells(html: str) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of each cell of a rendered notebook, kind "Markdown", "Code" or "Raw".
+
+    A code cell is two nested ``jp-Cell`` divs in nbconvert's template: only the outer one
+    is counted, and it spans its inner one.
+
+    >>> html = ('<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="a"><p>x</p></div>'
+    ...         '<div class="jp-Cell jp-CodeCell jp-Notebook-cell">'
+    ...         '<div class="jp-Cell jp-CodeCell jp-Notebook-cell" id="b">1</div></div>'
+    ...         '</div> <!-- jp-Notebook -->')
+    >>> [(k, html[s:e]) for k, s, e in notebook_cells(html)][0]
+    ('Markdown', '<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="a"><p>x</p></div>')
+    >>> [k for k, s, e in notebook_cells(html)]
+    ['Markdown', 'Code']
+    >>> [k for k, s, e in notebook_cells(html.replace("<div ", '<div dir="ltr" '))]  # a Hebrew page's code cells
+    ['Markdown', 'Code']
+    """
+    end = html.rfind(_NOTEBOOK_END)
+    if end < 0:
+        raise NotebookMismatch("not a rendered notebook (no jp-Notebook end marker)")
+    starts: list[re.Match[str]] = []
+    for m in _CELL_START.finditer(html, 0, end):
+        inner = starts and starts[-1]["kind"] == m["kind"] == "Code" and not html[starts[-1].end() : m.start()].strip()
+        if not inner:  # the inner div of a code cell follows its outer one at once
+            starts.append(m)
+    stops = [m.start() for m in starts[1:]] + [end]
+    cells = [(m["kind"], m.start(), stop) for m, stop in zip(starts, stops, strict=True)]
+    return cells
+
+
+def hebrew_notebook_html(english: str, hebrew: str) -> str:
+    """The Hebrew notebook page: the English page's HTML (code and outputs, as executed), its
+    Markdown cells replaced by the Hebrew ones (rendered from ``<name>.he.py``, not executed).
+
+    Each Hebrew heading takes the id of the English heading in its place, so an anchor
+    means the same section in both editions; code cells are marked ``dir="ltr"``.
+    Raises ``NotebookMismatch`` when the two do not have the same cells in the same order.
+
+    >>> en = ('<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="c1">'
+    ...       '<h2 id="why">Why<a class="anchor-link" href="#why">¶</a></h2></div>'
+    ...       '<div class="jp-Cell jp-CodeCell jp-Notebook-cell"><div class="jp-Cell jp-CodeCell jp-Notebook-cell">'
+    ...       '<pre>print(1)</pre><pre>1</pre></div></div></div> <!-- jp-Notebook -->')
+    >>> he = ('<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="c9">'
+    ...       '<h2 id="">למה<a class="anchor-link" href="#">¶</a></h2></div>'
+    ...       '<div class="jp-Cell jp-CodeCell jp-Notebook-cell"><div class="jp-Cell jp-CodeCell jp-Notebook-cell">'
+    ...       '<pre>print(1)</pre></div></div></div> <!-- jp-Notebook -->')
+    >>> print(hebrew_notebook_html(en, he))  # doctest: +NORMALIZE_WHITESPACE
+    <div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="c1"><h2 id="why">למה<a class="anchor-link"
+    href="#why">¶</a></h2></div><div dir="ltr" class="jp-Cell jp-CodeCell jp-Notebook-cell"><div class="jp-Cell
+    jp-CodeCell jp-Notebook-cell"><pre>print(1)</pre><pre>1</pre></div></div></div> <!-- jp-Notebook -->
+    """
+    en_cells, he_cells = notebook_cells(english), notebook_cells(hebrew)
+    en_kinds, he_kinds = [k for k, _, _ in en_cells], [k for k, _, _ in he_cells]
+    if en_kinds != he_kinds:
+        raise NotebookMismatch(f"cells differ: English {en_kinds}, Hebrew {he_kinds}")
+    out, pos = [], 0
+    for (kind, start, end), (_, he_start, he_end) in zip(en_cells, he_cells, strict=True):
+        out.append(english[pos:start])
+        cell = english[start:end]
+        if kind == "Markdown":
+            ids = [m[2] for m in _HEADING_ID.finditer(cell)]
+            he_cell = hebrew[he_start:he_end]
+            if len(ids) != len(_HEADING_ID.findall(he_cell)):
+                raise NotebookMismatch(f"a Markdown cell has other headings: English {ids}")
+            heading = iter(ids)
+            he_cell = _HEADING_ID.sub(lambda m, h=heading: _with_id(m, next(h)), he_cell)
+            cell = _CELL_START.match(cell)[0] + he_cell[_CELL_START.match(he_cell).end() :]
+        elif kind == "Code":
+            cell = cell.replace("<div ", '<div dir="ltr" ', 1)
+        out.append(cell)
+        pos = end
+    out.append(english[pos:])
+    return "".join(out)
+
+
+def _with_id(heading: re.Match[str], ident: str) -> str:
+    """A heading (``_HEADING_ID`` match) with ``ident`` as its id and its anchor link's target."""
+    return f'{heading[1]} id="{ident}"{heading[3]}#{ident}{heading[4]}'
+
+
+def toc_tokens(html: str) -> list[dict[str, Any]]:
+    """The table of contents of a rendered notebook, from its headings (the tokens ``get_toc`` takes).
+
+    >>> toc_tokens('<h1 id="t">T <code>x</code><a class="anchor-link" href="#t">¶</a></h1><h2 id="w">W</h2>')
+    [{'level': 1, 'id': 't', 'name': 'T x', 'children': [{'level': 2, 'id': 'w', 'name': 'W', 'children': []}]}]
+    """
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, ident, inner in re.findall(r'<h([1-6])[^>]*\sid="([^"]*)"[^>]*>(.*?)</h\1>', html, re.S):
+        inner = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", inner, flags=re.S)
+        token = {"level": int(level), "id": ident, "name": re.sub(r"<[^>]+>", "", inner).strip(), "children": []}
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
+def _hebrew_markdown_cells(source: str, options: dict[str, Any], cache_dir: Path | None) -> str:
+    """nbconvert's HTML of a Hebrew notebook, not executed (only its Markdown cells are used);
+    cached by the notebook's text and the options in ``cache_dir/he/`` (the plugin's cache
+    folder keeps only the English entries: it evicts every other ``*.json`` in it)."""
+    from mkdocs_jupyter import plugin
+
+    if cache_dir is None:
+        return plugin.convert.nb2html(source, execute=False, **options)
+    path = Path(source)
+    key = hashlib.sha256(path.read_bytes() + repr(sorted(options.items())).encode()).hexdigest()[:32]
+    folder = cache_dir / "he"
+    entry = folder / f"{path.name.removesuffix('.py').removesuffix('.he')}-{key}.html"
+    if entry.is_file():
+        return entry.read_text(encoding="utf-8")
+    html = plugin.convert.nb2html(source, execute=False, **options)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(entry.name.rsplit("-", 1)[0] + "-*.html"):
+        old.unlink()
+    entry.write_text(html, encoding="utf-8")
+    return html
+
+
+def share_executed_outputs(page: Page, config: MkDocsConfig) -> None:
+    """Render each notebook's Hebrew page from its English page's executed outputs: one execution per build.
+
+    The English page (rendered by mkdocs-jupyter, executed or from its cache) is kept in
+    ``EXECUTED`` as it renders; the Hebrew build, which runs after it in the same process,
+    renders each ``<name>.he.py`` without a kernel and swaps its Markdown cells in.
+    """
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.toc import get_toc
+
+    if not is_notebook(page.file) or "mkdocs-jupyter" not in config["plugins"]:
+        return
+    name, original = notebook_name(page.file), page.render
+    jupyter = config["plugins"]["mkdocs-jupyter"].config
+
+    def english(config: MkDocsConfig, files: Files) -> None:
+        original(config, files)
+        EXECUTED[name] = page.content
+
+    def hebrew(config: MkDocsConfig, files: Files) -> None:
+        if name not in EXECUTED:
+            raise PluginError(f"{page.file.src_uri}: the English notebook {name}.py was not rendered in this build")
+        options = {k: jupyter[k] for k in _NB2HTML_OPTIONS}
+        # the Hebrew build runs with the plugin's cache off: the English build's setting says
+        cache = Path(jupyter["cache_dir"]) if _NOTEBOOK_CACHE.get("cache", jupyter["cache"]) else None
+        try:
+            rendered = _hebrew_markdown_cells(page.file.abs_src_path, options, cache)
+            page.content = hebrew_notebook_html(EXECUTED[name], rendered)
+        except NotebookMismatch as exc:
+            raise PluginError(f"{page.file.src_uri} does not match {name}.py: {exc} (book.i18n check)") from None
+        page.toc = get_toc(toc_tokens(page.content))
+
+    page.render = hebrew if is_hebrew_notebook(page.file) else english
+
+
 def download_links(page: Page) -> str:
-    """Write the notebook's ``.ipynb`` (jupytext) beside its page; return the HTML that links to both files."""
+    """Write the notebook's ``.ipynb`` (jupytext) beside its page; return the HTML that links to both files.
+
+    A Hebrew page offers the Hebrew notebook (``<name>.he.ipynb``, ``<name>.he.py``): the
+    same code, its text in Hebrew.
+    """
     import jupytext
 
     src = Path(page.file.abs_src_path)
     dest_dir = Path(page.file.abs_dest_path).parent
     dest_dir.mkdir(parents=True, exist_ok=True)
     jupytext.write(jupytext.read(src), dest_dir / f"{src.stem}.ipynb")
+    if src.name.endswith(".he.py"):
+        return (
+            '<p class="nb-download">הורדת המחברת (הקוד זהה לזה של המחברת באנגלית, וההסברים בעברית): '
+            f'<a href="{src.stem}.ipynb" download>{src.stem}.ipynb</a> (Jupyter) · '
+            f'<a href="{src.name}" download>{src.name}</a> (המקור, סקריפט jupytext). '
+            "היא מייבאת את הקוד של הספר: הריצו אותה בסביבה של הספר (<code>make install</code>).</p>"
+        )
     return (
         '<p class="nb-download">Download this notebook: '
         f'<a href="{src.stem}.ipynb" download>{src.stem}.ipynb</a> (Jupyter) · '

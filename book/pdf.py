@@ -1,46 +1,127 @@
 """Print the book to PDF: ``make pdf`` (``python -m book.pdf SITE_DIR OUT_DIR``).
 
-Three files, printed by headless Chromium from the built site (print styles on,
-math typeset, figures loaded — checked before each page is printed):
+Six files, three per edition (names in book/pdf_files.py), printed by headless
+Chromium from the built site (print styles on, math typeset, figures and fonts
+loaded — checked before each page is printed):
 
-- ``exam-blank.pdf``  — the questions only, Hebrew and English, room to write;
-- ``answer-key.pdf``  — every question with its exam-length answer;
-- ``book.pdf``        — every page of the book in navigation order (the print
-  pages themselves left out), one PDF.
+- ``exam-blank.pdf``, ``exam-blank.he.pdf`` — the questions only, room to write;
+- ``answer-key.pdf``, ``answer-key.he.pdf`` — every question with its exam-length answer;
+- ``book.pdf``, ``book.he.pdf`` — a table of contents, then every page of the
+  edition in navigation order (the print pages themselves left out), with
+  bookmarks (the PDF outline) for every page.
+
+Every page carries its number ("Page 3 of 12", "עמוד 3 מתוך 12"), drawn by Chromium
+on a page of its own and laid over the printed page, so the whole book is numbered
+as one document. Each PDF names its language (``/Lang``) and title; the Hebrew ones
+ask viewers to lay pages out right to left. Chromium embeds the fonts it uses
+(Hebrew: the system's DejaVu Sans). Lines of right-to-left text are written in
+reading order (book/pdf_text.py), so their text extracts as it is read.
 
 The files land in ``OUT_DIR`` (``site/pdf/`` for ``make pdf``, so the published
-site links to them). The tests print them too and check them page by page.
+site links to them); ``make pdf`` also keeps a copy for later builds
+(book/pdf_files.py). The tests print them too and check them page by page.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import io
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from book.browser import CHROMIUM
 from book.browser import launch as launch_browser
-from book.config import nav_pages
+from book.config import mkdocs_config, plugin_config
+from book.pdf_files import EDITIONS, keep_in_cache, pdf_name
+from book.pdf_text import content_bytes, in_reading_order
 from book.serve import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-PRINT_PAGES = {"exam-blank.pdf": "print/exam/", "answer-key.pdf": "print/answer-key/"}
+#: The print pages of each PDF but the book, relative to an edition's folder.
+PRINT_PAGES = {"exam-blank": "print/exam/", "answer-key": "print/answer-key/"}
+MARGIN = {"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}
+
+#: The words the PDFs add, per edition.
+WORDS = {
+    "en": {"contents": "Contents", "page": "Page {k} of {n}", "book": "the whole book"},
+    "he": {"contents": "תוכן העניינים", "page": "עמוד {k} מתוך {n}", "book": "הספר כולו"},
+}
 
 
-def _print_progress(line: str) -> None:
+@dataclass(frozen=True)
+class Entry:
+    """One page of the book: its nav title in the edition's language, its site path, its nav section."""
+
+    title: str
+    path: str  # e.g. "he/chapters/a2-rnncell-parameters/"; "" is the English home page
+    section: str | None  # the nav section it is in ("Part A · short answers"), None at the top level
+
+
+def _translations(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    language = next(x for x in plugin_config("i18n")["languages"] if x["locale"] == lang)
+    return dict(language["nav_translations"] or {})
+
+
+def site_name(lang: str) -> str:
+    """The book's name in ``lang`` (mkdocs.yml's ``site_name``, or the i18n language's)."""
+    if lang != "en":
+        language = next(x for x in plugin_config("i18n")["languages"] if x["locale"] == lang)
+        if language.get("site_name"):
+            return language["site_name"]
+    return mkdocs_config()["site_name"]
+
+
+def entries(lang: str) -> list[Entry]:
+    """Every nav page of edition ``lang``, in order, with its title as the edition's nav shows it.
+
+    The notebooks ("Run it yourself") are English pages that both editions share: their path
+    has no edition folder.
+
+    >>> [e.path for e in entries("he")][:2]
+    ['he/', 'he/exam/']
+    """
+    words = _translations(lang)
+    prefix = EDITIONS[lang]
+    out: list[Entry] = []
+
+    def walk(items: list, section: str | None) -> None:
+        for item in items:
+            title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+            if isinstance(value, list):
+                walk(value, words.get(title, title))
+                continue
+            stem = value.removesuffix(".md").removesuffix(".py")
+            path = "" if stem == "index" else stem + "/"
+            shared = value.endswith(".py")  # a notebook: one English page for both editions
+            out.append(Entry(words.get(title, title), path if shared else prefix + path, section))
+
+    walk(mkdocs_config()["nav"], None)
+    return out
+
+
+def book_entries(lang: str) -> list[Entry]:
+    """The pages of ``book.pdf`` in edition ``lang``: the nav's, the print pages left out."""
+    return [e for e in entries(lang) if not e.path.removeprefix(EDITIONS[lang]).startswith("print/")]
+
+
+def _progress_line(line: str) -> None:
     print(line, flush=True)
 
 
 def print_page(browser, url: str) -> bytes:
-    """One page as A4 PDF bytes, after checking its math is typeset and its images are loaded."""
+    """One page as A4 PDF bytes, after checking its math is typeset and its images and fonts are loaded."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
     page.wait_for_function(
         "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=15_000
     )
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     broken = page.evaluate(
         "() => [...document.querySelectorAll('article img')]"
         ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
@@ -48,51 +129,209 @@ def print_page(browser, url: str) -> bytes:
     if broken:
         raise RuntimeError(f"{url}: images not loaded before printing: {broken}")
     page.emulate_media(media="print")
-    margin = {"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}
-    pdf = page.pdf(format="A4", print_background=True, margin=margin)
+    pdf = page.pdf(format="A4", print_background=True, margin=MARGIN)
     context.close()
     return pdf
+
+
+def _print_html(browser, document: str, margin: dict[str, str] | None = None) -> bytes:
+    """A4 PDF bytes of an HTML document of ours (the table of contents, the page numbers)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(document, wait_until="load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    pdf = page.pdf(format="A4", print_background=True, margin=margin or {"top": "0", "bottom": "0"})
+    context.close()
+    return pdf
+
+
+def _html(lang: str, style: str, body: str) -> str:
+    direction = "rtl" if lang == "he" else "ltr"
+    return (
+        f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<style>{style}</style></head><body>{body}</body></html>"
+    )
+
+
+_TOC_STYLE = """
+body { font: 11pt/1.45 "DejaVu Sans", sans-serif; color: #111; margin: 0 }
+h1 { font-size: 20pt; margin: 0 0 4mm } h2 { font-size: 14pt; margin: 0 0 4mm; color: #333 }
+ol { list-style: none; padding: 0; margin: 0 }
+li { display: flex; align-items: baseline; gap: 2mm; break-inside: avoid }
+li.section { font-weight: bold; margin-top: 3mm }
+li.in-section { padding-inline-start: 6mm }
+.dots { flex: 1; border-bottom: 1px dotted #777 }
+.n { font-variant-numeric: tabular-nums; direction: ltr; unicode-bidi: isolate }
+"""
+
+
+def _toc_html(lang: str, rows: list[tuple[Entry, int]]) -> str:
+    """The table of contents: a heading per nav section, a line per page with its page number."""
+    items = []
+    section = None
+    for entry, number in rows:
+        if entry.section != section:
+            section = entry.section
+            if section is not None:
+                items.append(f'<li class="section">{html.escape(section)}</li>')
+        cls = ' class="in-section"' if entry.section else ""
+        items.append(
+            f'<li{cls}><span class="t">{html.escape(entry.title)}</span><span class="dots"></span>'
+            f'<span class="n">{number}</span></li>'
+        )
+    body = f"<h1>{html.escape(site_name(lang))}</h1><h2>{WORDS[lang]['contents']}</h2><ol>{''.join(items)}</ol>"
+    return _html(lang, _TOC_STYLE, body)
+
+
+_NUMBER_STYLE = """
+@page { size: A4; margin: 0 }
+html, body { margin: 0 }
+.p { height: 296mm; position: relative; break-after: page; overflow: hidden }
+.p:last-child { break-after: auto }
+.n { position: absolute; bottom: 6mm; left: 0; right: 0; text-align: center;
+     font: 8.5pt "DejaVu Sans", sans-serif; color: #555 }
+"""
+
+
+def _number_pages(browser, writer, lang: str) -> None:
+    """Lay "Page k of n" over every page of ``writer``, and write each page's text in reading order.
+
+    The numbers are one Chromium print of n empty pages that carry them; page k of it
+    becomes a form XObject drawn over page k, after the page's own content.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    n = len(writer.pages)
+    base = "R" if lang == "he" else None  # the direction of a Hebrew page's paragraphs; else guessed per line
+    words = WORDS[lang]["page"]
+    body = "".join(f'<div class="p"><div class="n">{words.format(k=k, n=n)}</div></div>' for k in range(1, n + 1))
+    numbers = PdfReader(io.BytesIO(_print_html(browser, _html(lang, _NUMBER_STYLE, body))))
+    if len(numbers.pages) != n:
+        raise RuntimeError(f"page numbers: printed {len(numbers.pages)} pages for {n}")
+    for page, overlay in zip(writer.pages, numbers.pages, strict=True):
+        form = DecodedStreamObject()
+        form.set_data(in_reading_order(overlay, content_bytes(overlay), base)[0])
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(overlay.mediabox),
+                NameObject("/Resources"): overlay["/Resources"].clone(writer),
+            }
+        )
+        resources = DictionaryObject(page["/Resources"].get_object())  # a copy: pages may share one
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject("/BookPageNumber")] = writer._add_object(form.flate_encode())
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        own = in_reading_order(page, content_bytes(page), base)[0]
+        content = DecodedStreamObject()
+        content.set_data(b"q\n" + own + b"\nQ\nq /BookPageNumber Do Q\n")
+        page.replace_contents(content.flate_encode())
+
+
+def _finish(writer, lang: str, title: str, out: Path) -> Path:
+    """Language, title and direction; then write ``out``."""
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer.add_metadata({"/Title": title})
+    root = writer.root_object
+    root[NameObject("/Lang")] = TextStringObject(lang)
+    if lang == "he":
+        root[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/Direction"): NameObject("/R2L")})
+    with open(out, "wb") as f:
+        writer.write(f)
+    return out
+
+
+def _print_one(browser, base: str, lang: str, kind: str, out: Path) -> Path:
+    """The blank exam or the answer key of edition ``lang``."""
+    from pypdf import PdfReader, PdfWriter
+
+    path = EDITIONS[lang] + PRINT_PAGES[kind]
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(print_page(browser, base + path))).pages:
+        writer.add_page(page)
+    _number_pages(browser, writer, lang)
+    entry = next(e for e in entries(lang) if e.path == path)
+    return _finish(writer, lang, f"{site_name(lang)} · {entry.title}", out / pdf_name(kind, lang))
+
+
+def _print_book(browser, base: str, lang: str, out: Path, progress: Callable[[str], None] | None) -> Path:
+    """``book.pdf`` of edition ``lang``: contents, every page, bookmarks, page numbers."""
+    from pypdf import PdfReader, PdfWriter
+
+    pages = book_entries(lang)
+    printed = []
+    for k, entry in enumerate(pages, 1):
+        printed.append(PdfReader(io.BytesIO(print_page(browser, base + entry.path))))
+        if progress:
+            progress(f"  {pdf_name('book', lang)}: {k}/{len(pages)} /{entry.path}")
+    # The contents' own length moves every number after it: print it once to count its pages.
+    toc_pages = 0
+    for _ in range(3):
+        starts, at = [], toc_pages
+        for reader in printed:
+            starts.append(at + 1)
+            at += len(reader.pages)
+        rows = list(zip(pages, starts, strict=True))
+        toc = PdfReader(io.BytesIO(_print_html(browser, _toc_html(lang, rows), MARGIN)))
+        if len(toc.pages) == toc_pages:
+            break
+        toc_pages = len(toc.pages)
+    else:
+        raise RuntimeError(f"the table of contents of {pdf_name('book', lang)} does not settle on a length")
+    writer = PdfWriter()
+    for page in toc.pages:
+        writer.add_page(page)
+    writer.add_outline_item(title=WORDS[lang]["contents"], page_number=0)
+    parents: dict[str, object] = {}
+    for entry, reader, start in zip(pages, printed, starts, strict=True):
+        for pdf_page in reader.pages:
+            writer.add_page(pdf_page)
+        parent = None
+        if entry.section is not None:
+            if entry.section not in parents:
+                parents[entry.section] = writer.add_outline_item(title=entry.section, page_number=start - 1)
+            parent = parents[entry.section]
+        writer.add_outline_item(title=entry.title, page_number=start - 1, parent=parent)
+    _number_pages(browser, writer, lang)
+    title = f"{site_name(lang)} · {WORDS[lang]['book']}"
+    return _finish(writer, lang, title, out / pdf_name("book", lang))
 
 
 def make_pdfs(
     site: Path,
     out: Path,
     chromium: str = CHROMIUM,
-    progress: Callable[[str], None] | None = _print_progress,
+    progress: Callable[[str], None] | None = _progress_line,
     browser=None,
+    languages: tuple[str, ...] = tuple(EDITIONS),
 ) -> dict[str, Path]:
-    """Print the three PDFs of the book from the built ``site`` into ``out``.
+    """Print the PDFs of the book (three per edition in ``languages``) from the built ``site`` into ``out``.
 
-    ``progress``: called with one line per printed page (None: silent).
+    Returns file name -> path. ``progress``: called with one line per printed page (None: silent).
     ``browser``: a running Playwright browser to use (the tests pass theirs);
     by default Chromium is started at ``chromium``.
     """
+    unknown = [lang for lang in languages if lang not in EDITIONS]
+    if unknown:
+        raise ValueError(f"unknown languages {unknown}: the editions are {tuple(EDITIONS)}")
     if browser is None:
         with launch_browser(chromium) as own:
-            return make_pdfs(site, out, chromium, progress, own)
-    from pypdf import PdfReader, PdfWriter
-
+            return make_pdfs(site, out, chromium, progress, own, languages)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    book_pages = [p for p in nav_pages() if not p.startswith("print/")]
     with serve(site) as base:
-        for name, path in PRINT_PAGES.items():
-            (out / name).write_bytes(print_page(browser, base + path))
-            written[name] = out / name
-            if progress:
-                progress(f"  {name} <- /{path}")
-        writer = PdfWriter()
-        for k, path in enumerate(book_pages, 1):
-            reader = PdfReader(io.BytesIO(print_page(browser, base + path)))
-            start = len(writer.pages)
-            for pdf_page in reader.pages:
-                writer.add_page(pdf_page)
-            writer.add_outline_item(title=path.strip("/") or "home", page_number=start)
-            if progress:
-                progress(f"  book.pdf: {k}/{len(book_pages)} /{path}")
-    with open(out / "book.pdf", "wb") as f:
-        writer.write(f)
-    written["book.pdf"] = out / "book.pdf"
+        for lang in languages:
+            for kind in PRINT_PAGES:
+                path = _print_one(browser, base, lang, kind, out)
+                written[path.name] = path
+                if progress:
+                    progress(f"  {path.name} <- /{EDITIONS[lang]}{PRINT_PAGES[kind]}")
+            path = _print_book(browser, base, lang, out, progress)
+            written[path.name] = path
     return written
 
 
@@ -101,12 +340,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="the built site (make build)")
     parser.add_argument("out", type=Path, help="where to write the PDFs")
     parser.add_argument("--chromium", default=CHROMIUM)
+    parser.add_argument("--no-cache", action="store_true", help="do not keep a copy in .cache/pdf/ for later builds")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
         print(f"{args.site} is not a built site: run `make build` first", file=sys.stderr)
         return 2
-    for path in make_pdfs(args.site, args.out, args.chromium).values():
+    if not (args.site / "he" / "index.html").is_file():
+        print(f"{args.site} has no Hebrew edition (he/index.html): run `make build` first", file=sys.stderr)
+        return 2
+    written = make_pdfs(args.site, args.out, args.chromium)
+    for path in written.values():
         print(f"wrote {path}")
+    if not args.no_cache:
+        keep_in_cache(written)
     return 0
 
 

@@ -31,8 +31,11 @@ in ``mkdocs serve`` and offline.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -213,14 +216,65 @@ def site_html_files(site_dir: Path) -> list[str]:
 def post_build(site_dir: Path, config) -> None:
     """The build step (``POST_BUILD`` in ``book/mkdocs_hooks.py``): index the whole built site, both editions.
 
-    ``site_dir`` is the site's root (``mkdocs serve`` builds into a temporary folder).
+    ``site_dir`` is the site's root (``mkdocs serve`` builds into a temporary folder). The records
+    of pages whose HTML did not change since the last build come from ``.cache/search``.
     """
-    build(site_dir, config["docs_dir"], config["use_directory_urls"])
+    from book.facts import cache_dir
+
+    build(site_dir, config["docs_dir"], config["use_directory_urls"], cache=cache_dir("search") / "records.json")
 
 
-def build(site_dir: Path | str, docs_dir: Path | str, use_directory_urls: bool = True) -> dict[str, int]:
+#: The parser's own source is part of every cache key: a change to it re-reads every page.
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+class RecordCache:
+    """``page_record`` results kept in a JSON file, keyed by the SHA-256 of the page's HTML and of this module.
+
+    Parsing a page costs ~20 ms; a rebuild after a one-line edit changes one page's HTML, so the
+    others are read from here. A missing or damaged file is an empty cache; ``save`` keeps only
+    the records this build used, written atomically.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.hits = 0
+        self._old: dict[str, dict[str, str]] = {}
+        self._used: dict[str, dict[str, str]] = {}
+        if path is not None and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self._old = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self._old = {}
+
+    def record(self, html: str) -> dict[str, str]:
+        """``page_record(html)``, from the cache when this HTML was indexed before."""
+        key = hashlib.sha256(f"{_CODE}\0{html}".encode()).hexdigest()
+        known = self._old.get(key)
+        if isinstance(known, dict) and {"lang", "t", "x"} <= known.keys():
+            self.hits += 1
+        else:
+            known = page_record(html)
+        self._used[key] = known
+        return dict(known)
+
+    def save(self) -> None:
+        if self.path is None or self._used == self._old:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".records-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(self._used, f, ensure_ascii=False)
+        os.replace(tmp, self.path)
+
+
+def build(
+    site_dir: Path | str, docs_dir: Path | str, use_directory_urls: bool = True, cache: Path | None = None
+) -> dict[str, int]:
     """Write ``search/index.<lang>.js`` for each edition of the built site; returns pages per language.
 
+    ``cache``: a JSON file of page records kept between builds (``RecordCache``); ``None``: parse every page.
     Raises ``ValueError`` when the site has no page (a wrong folder), rather than writing an empty index.
     """
     site_dir, docs_dir = Path(site_dir), Path(docs_dir)
@@ -228,11 +282,12 @@ def build(site_dir: Path | str, docs_dir: Path | str, use_directory_urls: bool =
     if not files:
         raise ValueError(f"search index: no HTML page under {site_dir}")
     excluded = excluded_pages(docs_dir)
+    records = RecordCache(cache)
     editions: dict[str, list[dict[str, str]]] = {}
     for rel in files:
         if _page_key(rel) in excluded:
             continue
-        record = page_record((site_dir / rel).read_text(encoding="utf-8"))
+        record = records.record((site_dir / rel).read_text(encoding="utf-8"))
         lang = record.pop("lang")
         editions.setdefault(lang, []).append({"u": _url(rel, use_directory_urls), **record})
     out = site_dir / OUT_DIR
@@ -244,6 +299,7 @@ def build(site_dir: Path | str, docs_dir: Path | str, use_directory_urls: bool =
             f"window.__bookSearchIndex[{json.dumps(lang)}] = {data};\n",
             encoding="utf-8",
         )
+    records.save()
     return {lang: len(pages) for lang, pages in editions.items()}
 
 

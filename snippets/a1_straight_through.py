@@ -276,31 +276,47 @@ _LABELS = {
 }
 
 
-def figure_loss_curves():
+def figure_loss_curves(lang: str = "en"):
     """Training loss and test accuracy of the four runs, read from the committed results file."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
+    labels = {
+        "ste-identity": t(_LABELS["ste-identity"], "sign, STE (identity)"),
+        "ste-hardtanh": t(_LABELS["ste-hardtanh"], "sign, STE (hard tanh)"),
+        "no-ste": t(_LABELS["no-ste"], "sign, autograd רגיל (בלי STE)"),
+        "tanh-reference": t(_LABELS["tanh-reference"], "tanh, משקלות ממשיים (ייחוס)"),
+    }
     data = load("a1_straight_through", "moons")["data"]
     fig, (ax_loss, ax_acc) = new_figure(7.0, 3.0, ncols=2)
     styles = {"tanh-reference": dict(color="#777777", linestyle="--")}
-    for colour, mode in zip(PALETTE, MODES):
+    for colour, mode in zip(PALETTE, MODES, strict=False):
         run = data["runs"][mode]
         style = styles.get(mode, dict(color=colour))
         steps = [0, *run["step"]]
-        ax_loss.plot(
-            steps, [run["initial_train_loss"], *run["train_loss"]], label=_LABELS[mode], linewidth=1.8, **style
-        )
+        ax_loss.plot(steps, [run["initial_train_loss"], *run["train_loss"]], label=labels[mode], linewidth=1.8, **style)
         ax_acc.plot(steps, [run["initial_accuracy"], *run["eval_accuracy"]], linewidth=1.8, **style)
-    ax_loss.set_xlabel("optimiser step")
-    ax_loss.set_ylabel("training loss (cross-entropy)")
-    ax_acc.set_xlabel("optimiser step")
-    ax_acc.set_ylabel("test accuracy")
+    ax_loss.set_xlabel(t("optimiser step", "צעד אופטימיזציה"))
+    ax_loss.set_ylabel(t("training loss (cross-entropy)", "הפסד אימון (cross-entropy)"))
+    ax_acc.set_xlabel(t("optimiser step", "צעד אופטימיזציה"))
+    ax_acc.set_ylabel(t("test accuracy", "דיוק על קבוצת המבחן"))
     ax_acc.set_ylim(0.4, 1.0)
-    fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False)
-    fig.suptitle(f"Two moons, {data['hidden']} sign units, binary output weights, full-batch Adam", fontsize=10)
+    fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False, **t.legend)
+    fig.suptitle(
+        t(
+            f"Two moons, {data['hidden']} sign units, binary output weights, full-batch Adam",
+            f"שני ירחים, {data['hidden']} יחידות sign, משקלות יציאה בינאריים, Adam על כל הנתונים",
+        ),
+        fontsize=10,
+    )
     return fig
 
 
-def figure_surrogates():
+def figure_surrogates(lang: str = "en"):
     """``sign`` in the forward pass and the derivatives the backward pass can use, all computed by autograd."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     x = torch.linspace(-2.5, 2.5, 1001)
     neg, pos = x < 0, x > 0
     fig, (ax_f, ax_d) = new_figure(7.0, 3.2, ncols=2)
@@ -310,27 +326,30 @@ def figure_surrogates():
     ax_f.plot([0, 0], [-1, 1], "o", color=PALETTE[0], markerfacecolor="white", markersize=5)
     ax_f.plot([0], [0], "o", color=PALETTE[0], markersize=5, label="sign(0) = 0")
     ax_f.plot(x, x.clamp(-1, 1), color=PALETTE[2], linestyle=":", linewidth=1.8, label="clamp(x, -1, 1)")
-    ax_f.set_title("forward pass: the value", fontsize=10)
+    ax_f.set_title(t("forward pass: the value", "המעבר קדימה: הערך"), fontsize=10)
     ax_f.set_xlabel("x")
-    ax_f.legend(fontsize=8, frameon=False, loc="upper left")
+    ax_f.legend(fontsize=8, frameon=False, loc="upper left", **t.legend)
     curves = {
-        "autograd through torch.sign": (torch.sign, dict(color=PALETTE[0], linewidth=2.5)),
-        "STE, identity surrogate": (
-            lambda t: sign_ste(t, "identity"),
+        t("autograd through torch.sign", "autograd דרך torch.sign"): (
+            torch.sign,
+            dict(color=PALETTE[0], linewidth=2.5),
+        ),
+        t("STE, identity surrogate", "STE, פונקציה חלופית identity"): (
+            lambda v: sign_ste(v, "identity"),
             dict(color=PALETTE[1], linestyle="--", linewidth=2),
         ),
-        "STE, hard-tanh surrogate": (
-            lambda t: sign_ste(t, "hardtanh"),
+        t("STE, hard-tanh surrogate", "STE, פונקציה חלופית hard tanh"): (
+            lambda v: sign_ste(v, "hardtanh"),
             dict(color=PALETTE[2], linestyle=":", linewidth=2),
         ),
     }
     for label, (fn, style) in curves.items():
         d = autograd_derivative(fn, x)
         ax_d.plot(x, d, label=label, drawstyle="steps-mid", **style)
-    ax_d.set_title("backward pass: the derivative used", fontsize=10)
+    ax_d.set_title(t("backward pass: the derivative used", "המעבר אחורה: הנגזרת שבשימוש"), fontsize=10)
     ax_d.set_xlabel("x")
     ax_d.set_ylim(-0.1, 1.6)
-    ax_d.legend(fontsize=8, frameon=False, loc="upper center")
+    ax_d.legend(fontsize=8, frameon=False, loc="upper center", **t.legend)
     return fig
 
 

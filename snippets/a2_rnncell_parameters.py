@@ -222,11 +222,14 @@ def init_bound(hidden_size: int) -> float:
 # --8<-- [end:init]
 
 
-def figure_init_histogram(seed: int = 0):
+def figure_init_histogram(seed: int = 0, lang: str = "en"):
     """Histogram of the initial values of all four tensors of ``RNNCell(64, 256)``.
 
     Returns the matplotlib figure (``python -m snippets.figures`` saves it).
     """
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     torch.manual_seed(seed)
     cell = nn.RNNCell(INPUT_SIZE, HIDDEN_SIZE)
     bound = init_bound(HIDDEN_SIZE)
@@ -234,9 +237,9 @@ def figure_init_histogram(seed: int = 0):
     groups = {
         f"weight_ih {tuple(cell.weight_ih.shape)}": cell.weight_ih,
         f"weight_hh {tuple(cell.weight_hh.shape)}": cell.weight_hh,
-        "bias_ih and bias_hh (2 × 256)": torch.cat([cell.bias_ih, cell.bias_hh]),
+        t("bias_ih and bias_hh (2 × 256)", "bias_ih ו־bias_hh (2 × 256)"): torch.cat([cell.bias_ih, cell.bias_hh]),
     }
-    for colour, (label, values) in zip(PALETTE, groups.items()):
+    for colour, (label, values) in zip(PALETTE, groups.items(), strict=False):
         ax.hist(
             values.detach().flatten().numpy(),
             bins=16,
@@ -247,11 +250,25 @@ def figure_init_histogram(seed: int = 0):
             color=colour,
             label=label,
         )
-    ax.axhline(1 / (2 * bound), color="#555555", linestyle="--", linewidth=1, label="density of U(-b, b)")
-    ax.set_xlabel(f"initial value;  b = 1/sqrt({HIDDEN_SIZE}) = {bound}")
-    ax.set_ylabel("density")
-    ax.set_title(f"nn.RNNCell({INPUT_SIZE}, {HIDDEN_SIZE}) at initialisation (seed {seed})", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, frameon=False)
+    ax.axhline(
+        1 / (2 * bound),
+        color="#555555",
+        linestyle="--",
+        linewidth=1,
+        label=t("density of U(-b, b)", "הצפיפות של U(-b, b)"),
+    )
+    ax.set_xlabel(
+        t(f"initial value;  b = 1/sqrt({HIDDEN_SIZE}) = {bound}", f"ערך התחלתי;  b = 1/sqrt({HIDDEN_SIZE}) = {bound}")
+    )
+    ax.set_ylabel(t("density", "צפיפות"))
+    ax.set_title(
+        t(
+            f"nn.RNNCell({INPUT_SIZE}, {HIDDEN_SIZE}) at initialisation (seed {seed})",
+            f"nn.RNNCell({INPUT_SIZE}, {HIDDEN_SIZE}) באתחול (seed {seed})",
+        ),
+        fontsize=10,
+    )
+    fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False, **t.legend)
     ax.set_ylim(0, 1.6 / (2 * bound))
     return fig
 

@@ -332,28 +332,39 @@ def _plain_log_axis(axis, ticks: list[float]) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def _loss_and_norm_axes(ax_loss, ax_norm, zero_loss: float, loss_ticks: list[float], norm_ticks: list[float]) -> None:
-    ax_loss.axhline(zero_loss, color="#777777", linestyle="--", linewidth=1, label="always predicting 0")
+def _loss_and_norm_axes(
+    ax_loss, ax_norm, zero_loss: float, loss_ticks: list[float], norm_ticks: list[float], t=None
+) -> None:
+    from snippets.plotting import Labels
+
+    t = t or Labels("en")
+    ax_loss.axhline(
+        zero_loss, color="#777777", linestyle="--", linewidth=1, label=t("always predicting 0", "חיזוי 0 תמיד")
+    )
     for ax, ticks, label in (
-        (ax_loss, loss_ticks, "test loss (MSE)"),
-        (ax_norm, norm_ticks, "gradient norm before clipping"),
+        (ax_loss, loss_ticks, t("test loss (MSE)", "הפסד על קבוצת המבחן (MSE)")),
+        (ax_norm, norm_ticks, t("gradient norm before clipping", "נורמת הגרדיאנט לפני clipping")),
     ):
         ax.set_yscale("log")
         _plain_log_axis(ax.yaxis, ticks)
-        ax.set_xlabel("SGD step")
+        ax.set_xlabel(t("SGD step", "צעד SGD"))
         ax.set_ylabel(label)
 
 
-def figure_training():
+def figure_training(lang: str = "en"):
     """Test loss and pre-clipping gradient norm of the four runs, read from the committed results file."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
+    hebrew = {"None": "בלי clipping", "1.0": "clipping ב־1", "0.01": "clipping ב־0.01", "0.001": "clipping ב־0.001"}
     data = load("a3_gradient_clipping", "exploding_rnn")["data"]
     fig, (ax_loss, ax_norm) = new_figure(7.2, 3.6, ncols=2)
     for key in ("None", "1.0", "0.01", "0.001"):
-        run, colour, label = data["runs"][key], _COLOURS[key], _LABELS[key]
+        run, colour, label = data["runs"][key], _COLOURS[key], t(_LABELS[key], hebrew[key])
         norms = run["pre_clip_norms"]
         if run["diverged"]:
             finite = [(s, v) for s, v in enumerate(norms, 1) if v is not None]
-            ax_norm.plot(*zip(*finite), "X", color=colour, markersize=9)
+            ax_norm.plot(*zip(*finite, strict=True), "X", color=colour, markersize=9)
             ax_loss.axvline(run["step"][-1], color=colour, linestyle=":", linewidth=2)
             ax_loss.plot(
                 [],
@@ -361,34 +372,64 @@ def figure_training():
                 "X:",
                 color=colour,
                 linewidth=2,
-                label=f"{label}: norm infinite at step {len(finite) + 1}, loss NaN at step {run['step'][-1]}",
+                label=t(
+                    f"{_LABELS[key]}: norm infinite at step {len(finite) + 1}, loss NaN at step {run['step'][-1]}",
+                    f"{hebrew[key]}: הנורמה אינסופית בצעד {len(finite) + 1}, ההפסד NaN בצעד {run['step'][-1]}",
+                ),
             )
             continue
         ax_loss.plot(run["step"], run["eval_loss"], color=colour, linewidth=1.8, label=label)
         ax_norm.plot(range(1, len(norms) + 1), norms, color=colour, linewidth=0.7)
     _loss_and_norm_axes(
-        ax_loss, ax_norm, data["zero_predictor_loss"], [0.1, 0.2, 0.5, 1, 2, 5], [10, 30, 100, 300, 1000]
+        ax_loss, ax_norm, data["zero_predictor_loss"], [0.1, 0.2, 0.5, 1, 2, 5], [10, 30, 100, 300, 1000], t
     )
-    fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False)
+    fig.legend(fontsize=8, loc="outside lower center", ncols=2, frameon=False, **t.legend)
     fig.suptitle(
-        f"ReLU RNN over {data['length']} steps, SGD with lr {data['lr']}: clipping the global gradient norm",
+        t(
+            f"ReLU RNN over {data['length']} steps, SGD with lr {data['lr']}: clipping the global gradient norm",
+            f"ReLU RNN לאורך {data['length']} צעדים, SGD עם lr {data['lr']}: clipping של הנורמה הכוללת של הגרדיאנט",
+        ),
         fontsize=10,
     )
     return fig
 
 
-def figure_two_d():
+def figure_two_d(lang: str = "en"):
     """The 2-D example: a gradient, its clip by norm (same direction) and by value (turned)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     g = torch.tensor([4.0, 1.0])
     r = clip_both_ways(g, 1.0)
     fig, ax = new_figure(6.4, 2.0)
-    t = torch.linspace(0, math.pi / 2, 200)
-    ax.plot(torch.cos(t), torch.sin(t), color="#777777", linewidth=1, label="norm = 1")
-    ax.plot([0, 1, 1], [1, 1, 0], color="#777777", linewidth=1, linestyle="--", label="every |entry| = 1")
+    s = torch.linspace(0, math.pi / 2, 200)
+    ax.plot(torch.cos(s), torch.sin(s), color="#777777", linewidth=1, label=t("norm = 1", "נורמה = 1"))
+    ax.plot(
+        [0, 1, 1],
+        [1, 1, 0],
+        color="#777777",
+        linewidth=1,
+        linestyle="--",
+        label=t("every |entry| = 1", "כל |רכיב| = 1"),
+    )
     arrows = [
-        (g, PALETTE[6], "gradient g = (4, 1)"),
-        (r["by_norm"], PALETTE[0], f"clipped by norm: turned {r['angle_by_norm']:.1f}°"),
-        (r["by_value"], PALETTE[1], f"clipped by value: turned {r['angle_by_value']:.1f}°"),
+        (g, PALETTE[6], t("gradient g = (4, 1)", "הגרדיאנט g = (4, 1)")),
+        (
+            r["by_norm"],
+            PALETTE[0],
+            t(
+                f"clipped by norm: turned {r['angle_by_norm']:.1f}°",
+                f"clipping לפי נורמה: סטייה של {r['angle_by_norm']:.1f}°",
+            ),
+        ),
+        (
+            r["by_value"],
+            PALETTE[1],
+            t(
+                f"clipped by value: turned {r['angle_by_value']:.1f}°",
+                f"clipping לפי ערך: סטייה של {r['angle_by_value']:.1f}°",
+            ),
+        ),
     ]
     for vec, colour, label in arrows:
         ax.annotate(
@@ -401,14 +442,17 @@ def figure_two_d():
     ax.set_xlim(-0.1, 4.2)
     ax.set_ylim(-0.1, 1.2)
     ax.set_aspect("equal")
-    fig.legend(fontsize=8, frameon=False, loc="outside right center")
-    ax.set_xlabel("first entry")
-    ax.set_ylabel("second entry")
+    fig.legend(fontsize=8, frameon=False, loc="outside right center", **t.legend)
+    ax.set_xlabel(t("first entry", "הרכיב הראשון"))
+    ax.set_ylabel(t("second entry", "הרכיב השני"))
     return fig
 
 
-def figure_spikes():
+def figure_spikes(lang: str = "en"):
     """Without clipping but with a 30 times smaller learning rate: it trains, through loss spikes."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     data = load("a3_gradient_clipping", "exploding_rnn")["data"]
     small, clipped = data["no_clip_small_lr"], data["runs"]["1.0"]
     fig, (ax_loss, ax_norm) = new_figure(7.2, 3.2, ncols=2)
@@ -417,17 +461,21 @@ def figure_spikes():
         clipped["eval_loss"],
         color=_COLOURS["1.0"],
         linewidth=1.8,
-        label=f"clip at 1, lr {clipped['lr']:g}",
+        label=t(f"clip at 1, lr {clipped['lr']:g}", f"clipping ב־1, lr {clipped['lr']:g}"),
     )
     ax_loss.plot(
-        small["step"], small["eval_loss"], color=PALETTE[3], linewidth=1.8, label=f"no clipping, lr {small['lr']:.2g}"
+        small["step"],
+        small["eval_loss"],
+        color=PALETTE[3],
+        linewidth=1.8,
+        label=t(f"no clipping, lr {small['lr']:.2g}", f"בלי clipping, lr {small['lr']:.2g}"),
     )
     for run, colour in ((clipped, _COLOURS["1.0"]), (small, PALETTE[3])):
         ax_norm.plot(range(1, len(run["pre_clip_norms"]) + 1), run["pre_clip_norms"], color=colour, linewidth=0.7)
     _loss_and_norm_axes(
-        ax_loss, ax_norm, data["zero_predictor_loss"], [0.05, 0.1, 0.2, 0.5, 1, 2], [10, 100, 1000, 10000]
+        ax_loss, ax_norm, data["zero_predictor_loss"], [0.05, 0.1, 0.2, 0.5, 1, 2], [10, 100, 1000, 10000], t
     )
-    fig.legend(fontsize=8, loc="outside lower center", ncols=3, frameon=False)
+    fig.legend(fontsize=8, loc="outside lower center", ncols=3, frameon=False, **t.legend)
     return fig
 
 

@@ -384,8 +384,11 @@ def experiment_selection(
 # --8<-- [end:experiment_selection]
 
 
-def figure_search():
+def figure_search(lang: str = "en"):
     """Best loss found against the number of runs: full grid, random, grid over the few that matter."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     data = load(MODULE, "search")["data"]
     d, m = data["n_hyperparameters"], data["n_important"]
     fig, ax = new_figure(6.0, 3.4)
@@ -394,15 +397,16 @@ def figure_search():
         data["random_curve"],
         color=PALETTE[1],
         linewidth=1.8,
-        label=f"random search over all {d}",
+        label=t(f"random search over all {d}", f"חיפוש אקראי על כל {d}"),
     )
+    ks = ", ".join(map(str, data["ks"]))
     ax.plot(
         data["budgets"],
         data["grid_best"],
         "o-",
         color=PALETTE[0],
         linewidth=1.8,
-        label=f"full grid over all {d} (k = " + ", ".join(map(str, data["ks"])) + ")",
+        label=t(f"full grid over all {d} (k = {ks})", f"רשת מלאה על כל {d} (k = {ks})"),
     )
     ax.plot(
         data["budgets"],
@@ -410,9 +414,9 @@ def figure_search():
         "s--",
         color=PALETTE[2],
         linewidth=1.5,
-        label=f"grid over the {m} that matter, others at a default",
+        label=t(f"grid over the {m} that matter, others at a default", f"רשת על {m} החשובים, השאר בערך ברירת מחדל"),
     )
-    for b, k in zip(data["budgets"], data["ks"]):
+    for b, k in zip(data["budgets"], data["ks"], strict=True):
         ax.annotate(
             f"${k}^{d}$",
             (b, data["grid_best"][data["budgets"].index(b)]),
@@ -423,38 +427,67 @@ def figure_search():
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("budget: number of training runs")
-    ax.set_ylabel("best validation loss found (mean)")
-    ax.set_title(f"{d} hyper-parameters, {m} of which matter; mean over {data['seeds']} optima", fontsize=10)
-    ax.legend(fontsize=8, loc="lower left", frameon=False)
+    ax.set_xlabel(t("budget: number of training runs", "תקציב: מספר ריצות האימון"))
+    ax.set_ylabel(t("best validation loss found (mean)", "הפסד הוולידציה הטוב שנמצא (ממוצע)"))
+    ax.set_title(
+        t(
+            f"{d} hyper-parameters, {m} of which matter; mean over {data['seeds']} optima",
+            f"{d} היפר־פרמטרים, {m} מהם חשובים; ממוצע על {data['seeds']} אופטימומים",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="lower left", frameon=False, **t.legend)
     return fig
 
 
-def figure_selection():
+def figure_selection(lang: str = "en"):
     """Validation vs test accuracy of the configuration chosen among the first k."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     data = load(MODULE, "selection")["data"]
     ks = data["ks"]
     fig, (left, right) = new_figure(7.0, 3.2, ncols=2)
-    left.plot(ks, np.array(data["selected_val"]) * 100, "o-", color=PALETTE[1], label="its validation accuracy")
-    left.plot(ks, np.array(data["selected_test"]) * 100, "s-", color=PALETTE[0], label="its test accuracy")
+    left.plot(
+        ks,
+        np.array(data["selected_val"]) * 100,
+        "o-",
+        color=PALETTE[1],
+        label=t("its validation accuracy", "דיוק הוולידציה שלה"),
+    )
+    left.plot(
+        ks,
+        np.array(data["selected_test"]) * 100,
+        "s-",
+        color=PALETTE[0],
+        label=t("its test accuracy", "דיוק המבחן שלה"),
+    )
     left.set_xscale("log", base=2)
-    left.set_xlabel("configurations tried, k")
-    left.set_ylabel("accuracy of the one chosen (%)")
-    left.legend(fontsize=8, frameon=False, loc="lower right")
-    left.set_title("choose the best by validation", fontsize=10)
-    right.plot(ks, np.array(data["gap"]) * 100, "o-", color=PALETTE[3], label="measured: validation − test")
+    left.set_xlabel(t("configurations tried, k", "תצורות שנוסו, k"))
+    left.set_ylabel(t("accuracy of the one chosen (%)", "הדיוק של הנבחרת (%)"))
+    left.legend(fontsize=8, frameon=False, loc="lower right", **t.legend)
+    left.set_title(t("choose the best by validation", "בוחרים את הטובה ביותר לפי ולידציה"), fontsize=10)
+    right.plot(
+        ks,
+        np.array(data["gap"]) * 100,
+        "o-",
+        color=PALETTE[3],
+        label=t("measured: validation − test", "נמדד: ולידציה − מבחן"),
+    )
     right.plot(
         ks,
         np.array(data["reference_inflation"]) * 100,
         "--",
         color="#555555",
-        label="exact, if all k were equally good",
+        label=t("exact, if all k were equally good", "מדויק, אילו כל ה־k היו טובות באותה מידה"),
     )
     right.set_xscale("log", base=2)
-    right.set_xlabel("configurations tried, k")
-    right.set_ylabel("optimism (percentage points)")
-    right.legend(fontsize=8, frameon=False, loc="upper left")
-    right.set_title(f"validation set of {data['n_val']} images", fontsize=10)
+    right.set_xlabel(t("configurations tried, k", "תצורות שנוסו, k"))
+    right.set_ylabel(t("optimism (percentage points)", "אופטימיות (נקודות אחוז)"))
+    right.legend(fontsize=8, frameon=False, loc="upper left", **t.legend)
+    right.set_title(
+        t(f"validation set of {data['n_val']} images", f"קבוצת ולידציה של {data['n_val']} תמונות"), fontsize=10
+    )
     return fig
 
 

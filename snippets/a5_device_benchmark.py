@@ -587,26 +587,46 @@ def measured_roofline(data: dict, device: str, threads: int) -> dict[str, float]
     return {"peak_flops": peak, "bandwidth": bandwidth, "ridge": peak / bandwidth}
 
 
-def figure_times():
+def _line_label(t, data: dict, label: str, device: str, threads: int) -> str:
+    """The label of one measured configuration of ``lines(data)`` in the figure's language."""
+    if device == "cpu":
+        return t(label, f"CPU, {'תהליכון אחד' if threads == 1 else f'{threads} תהליכונים'}")
+    return t(label, f"GPU ({data['devices'][device]})")
+
+
+def figure_times(lang: str = "en"):
     """Median time against size, one line per device measured (dashed: including the copies)."""
-    from snippets.plotting import PALETTE, new_figure
+    from snippets.plotting import PALETTE, Labels, new_figure
     from snippets.results import load
 
+    t = Labels(lang)
     data = load(MODULE, "sweep")["data"]
     fig, axes = new_figure(9.0, 3.4, ncols=3)
+    mlp = "-".join(map(str, MLP_SIZES))
     panels = [
-        ("matmul", "n  (n×n @ n×n)", "seconds per product", False),
-        ("mlp", "batch size  (MLP " + "-".join(map(str, MLP_SIZES)) + ")", "seconds per example", True),
-        ("rnn", f"batch size  (RNN, {RNN_STEPS} steps)", "seconds per sequence", True),
+        ("matmul", "n  (n×n @ n×n)", t("seconds per product", "שניות למכפלה"), False),
+        (
+            "mlp",
+            t(f"batch size  (MLP {mlp})", f"גודל batch  (MLP {mlp})"),
+            t("seconds per example", "שניות לדוגמה"),
+            True,
+        ),
+        (
+            "rnn",
+            t(f"batch size  (RNN, {RNN_STEPS} steps)", f"גודל batch  (RNN, {RNN_STEPS} צעדים)"),
+            t("seconds per sequence", "שניות לסדרה"),
+            True,
+        ),
     ]
-    for ax, (kind, xlabel, ylabel, per_item) in zip(axes, panels):
-        for colour, (label, device, threads) in zip(PALETTE, lines(data)):
+    for ax, (kind, xlabel, ylabel, per_item) in zip(axes, panels, strict=True):
+        for colour, (label, device, threads) in zip(PALETTE, lines(data), strict=False):
             for copy in (False, True):
                 rows = _records(data, device=device, threads=threads, kind=kind, copy=copy)
                 if not rows:
                     continue
                 x = [r["size"] for r in rows]
                 y = [r["median"] / (r["size"] if per_item else 1) for r in rows]
+                name = _line_label(t, data, label, device, threads)
                 ax.plot(
                     x,
                     y,
@@ -614,27 +634,34 @@ def figure_times():
                     color=colour,
                     markersize=3.5,
                     linewidth=1.6,
-                    label=label + (", incl. copies" if copy else ""),
+                    label=name + t(", incl. copies", ", כולל ההעתקות") if copy else name,
                 )
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel(ylabel, fontsize=8)
         ax.tick_params(labelsize=7)
-    axes[0].legend(fontsize=7, frameon=False, loc="upper left")
-    gpu = "" if "cuda" in data["devices"] else "  (no GPU measured yet)"
-    fig.suptitle(f"Median time, float32, on {data['devices']['cpu']}{gpu}", fontsize=9)
+    axes[0].legend(fontsize=7, frameon=False, loc="upper left", **t.legend)
+    gpu = "" if "cuda" in data["devices"] else t("  (no GPU measured yet)", "  (עוד לא נמדד GPU)")
+    fig.suptitle(
+        t(
+            f"Median time, float32, on {data['devices']['cpu']}{gpu}",
+            f"זמן חציוני, float32, על {data['devices']['cpu']}{gpu}",
+        ),
+        fontsize=9,
+    )
     return fig
 
 
-def figure_roofline():
+def figure_roofline(lang: str = "en"):
     """Achieved FLOP/s against arithmetic intensity, under the roofline measured on each configuration."""
-    from snippets.plotting import PALETTE, new_figure
+    from snippets.plotting import PALETTE, Labels, new_figure
     from snippets.results import load
 
+    t = Labels(lang)
     data = load(MODULE, "sweep")["data"]
     fig, ax = new_figure(6.0, 3.6)
-    for colour, (label, device, threads) in zip(PALETTE, lines(data)):
+    for colour, (label, device, threads) in zip(PALETTE, lines(data), strict=False):
         roof = measured_roofline(data, device, threads)
         for kind, marker in (("matmul", "o"), ("add", "s")):
             rows = _records(data, device=device, threads=threads, kind=kind, copy=False)
@@ -648,7 +675,7 @@ def figure_roofline():
                 markersize=4.5,
                 linestyle="none",
                 markerfacecolor=colour if kind == "matmul" else "white",
-                label=f"{label}: {'matmul' if kind == 'matmul' else 'add'}",
+                label=f"{_line_label(t, data, label, device, threads)}: {'matmul' if kind == 'matmul' else 'add'}",
             )
         xs = [10 ** (k / 20) for k in range(-40, 61)]
         ax.plot(
@@ -660,10 +687,16 @@ def figure_roofline():
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
-    ax.set_ylabel("achieved GFLOP/s")
-    ax.set_title("n×n matmul (filled) and add (open) under the measured roofs", fontsize=10)
-    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    ax.set_xlabel(t("arithmetic intensity (FLOPs per byte moved)", "עצימות אריתמטית (FLOPs לכל בית שהועבר)"))
+    ax.set_ylabel(t("achieved GFLOP/s", "GFLOP/s שהושגו"))
+    ax.set_title(
+        t(
+            "n×n matmul (filled) and add (open) under the measured roofs",
+            "matmul של n×n (מלא) ו־add (ריק) מתחת לתקרות שנמדדו",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=7, frameon=False, loc="upper left", **t.legend)
     return fig
 
 

@@ -322,56 +322,104 @@ def _fits() -> dict:
     return load("b1_kl_divergence", "gaussian_fits")["data"]
 
 
-def figure_gaussian_fits():
+def figure_gaussian_fits(lang: str = "en"):
     """The two-mode p with the Gaussian that minimises KL(p‖q) and the one that minimises KL(q‖p).
 
     Reads the committed results (``python -m snippets.results b1``); draws, trains nothing.
     """
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     fits = _fits()
     x = grid()
     fig, ax = new_figure(6.4, 3.6)
-    ax.fill_between(x.numpy(), log_mixture(x).exp().numpy(), color="#bbbbbb", label="p: two-mode mixture")
+    ax.fill_between(
+        x.numpy(),
+        log_mixture(x).exp().numpy(),
+        color="#bbbbbb",
+        label=t("p: two-mode mixture", "p: תערובת עם שני שיאים"),
+    )
     styles = [
-        ("forward", PALETTE[0], "-", "argmin KL(p‖q): covers both modes"),
-        ("reverse_right", PALETTE[1], "--", "min of KL(q‖p) from μ₀ = 1: one mode"),
-        ("reverse_left", PALETTE[3], "--", "min of KL(q‖p) from μ₀ = −1: the other mode"),
-        ("reverse_centre", PALETTE[2], ":", "local min of KL(q‖p) from μ₀ = 0.5: worse"),
+        ("forward", PALETTE[0], "-", "argmin KL(p‖q): covers both modes", "argmin KL(p‖q): מכסה את שני השיאים"),
+        (
+            "reverse_right",
+            PALETTE[1],
+            "--",
+            "min of KL(q‖p) from μ₀ = 1: one mode",
+            "המינימום של KL(q‖p) מ־μ₀ = 1: שיא אחד",
+        ),
+        (
+            "reverse_left",
+            PALETTE[3],
+            "--",
+            "min of KL(q‖p) from μ₀ = −1: the other mode",
+            "המינימום של KL(q‖p) מ־μ₀ = −1: השיא השני",
+        ),
+        (
+            "reverse_centre",
+            PALETTE[2],
+            ":",
+            "local min of KL(q‖p) from μ₀ = 0.5: worse",
+            "מינימום מקומי של KL(q‖p) מ־μ₀ = 0.5: גרוע יותר",
+        ),
     ]
-    for key, colour, ls, label in styles:
+    for key, colour, ls, label, hebrew in styles:
         f = fits[key]
         q = log_normal(x, f["mu"], f["sigma"]).exp()
+        values = f"(μ = {round(f['mu'], 2) + 0.0:.2f}, σ = {f['sigma']:.2f})"
         ax.plot(
             x.numpy(),
             q.numpy(),
             color=colour,
             linestyle=ls,
             linewidth=2,
-            label=f"{label}  (μ = {round(f['mu'], 2) + 0.0:.2f}, σ = {f['sigma']:.2f})",
+            label=t(f"{label}  {values}", f"{hebrew}  {values}"),
         )
     ax.set_xlim(-6, 6)
     ax.set_xlabel("x")
-    ax.set_ylabel("density")
-    ax.set_title("One Gaussian q fitted to a two-mode p, each KL direction", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=1, frameon=False)
+    ax.set_ylabel(t("density", "צפיפות"))
+    ax.set_title(
+        t(
+            "One Gaussian q fitted to a two-mode p, each KL direction",
+            "גאוסיאן q יחיד שהותאם ל־p עם שני שיאים, בכל כיוון של KL",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=1, frameon=False, **t.legend)
     return fig
 
 
-def figure_bernoulli_directions():
-    """KL(Bern(0.5) ‖ Bern(θ)) and KL(Bern(θ) ‖ Bern(0.5)) against θ: one explodes at the edges, one stays below log 2."""
+def figure_bernoulli_directions(lang: str = "en"):
+    """KL(Bern(0.5) ‖ Bern(θ)) and KL(Bern(θ) ‖ Bern(0.5)) against θ.
+
+    One explodes at the edges, one stays below log 2.
+    """
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     thetas = np.linspace(0.001, 0.999, 999)
-    fwd = [kl_divergence(bernoulli(0.5), bernoulli(t)) for t in thetas]
-    rev = [kl_divergence(bernoulli(t), bernoulli(0.5)) for t in thetas]
+    fwd = [kl_divergence(bernoulli(0.5), bernoulli(v)) for v in thetas]
+    rev = [kl_divergence(bernoulli(v), bernoulli(0.5)) for v in thetas]
     fig, ax = new_figure(6.0, 3.0)
     ax.plot(thetas, fwd, color=PALETTE[0], linewidth=2, label="KL(p‖q), p = Bern(0.5), q = Bern(θ)")
-    ax.plot(thetas, rev, color=PALETTE[1], linewidth=2, linestyle="--", label="KL(q‖p): the same pair, reversed")
+    ax.plot(
+        thetas,
+        rev,
+        color=PALETTE[1],
+        linewidth=2,
+        linestyle="--",
+        label=t("KL(q‖p): the same pair, reversed", "KL(q‖p): אותו זוג, בסדר הפוך"),
+    )
     ax.axhline(math.log(2), color="#555555", linewidth=1, linestyle=":", label="log 2")
     ax.axvline(0.9, color="#999999", linewidth=1)
     ax.annotate("θ = 0.9", (0.9, 2.3), xytext=(-4, 0), textcoords="offset points", ha="right", fontsize=8)
     ax.set_ylim(0, 2.5)
     ax.set_xlabel("θ")
-    ax.set_ylabel("nats")
-    ax.set_title("Same two distributions, two different numbers", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center")
+    ax.set_ylabel(t("nats", "nats (נאטים)"))
+    ax.set_title(
+        t("Same two distributions, two different numbers", "אותן שתי התפלגויות, שני מספרים שונים"), fontsize=10
+    )
+    ax.legend(fontsize=8, loc="upper center", **t.legend)
     return fig
 
 

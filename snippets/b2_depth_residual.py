@@ -181,29 +181,58 @@ STYLES = dict(
 )
 
 
-def figure_depth_training():
+def _network_label(t, name: str) -> str:
+    """The legend label of network ``name`` of ``NETWORKS`` in the figure's language."""
+    hebrew = {
+        "shallow (1 block)": "רדודה (בלוק אחד)",
+        f"plain, {DEEP} blocks": f"רגילה, {DEEP} בלוקים",
+        f"plain, {DEEP} blocks, He init": f"רגילה, {DEEP} בלוקים, אתחול He",
+        f"residual, {DEEP} blocks": f"residual, {DEEP} בלוקים",
+        f"residual + LayerNorm, {DEEP} blocks": f"residual + LayerNorm, {DEEP} בלוקים",
+    }
+    return t(name, hebrew[name])
+
+
+def figure_depth_training(lang: str = "en"):
     """Training loss against steps for the five networks (committed results)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     runs = _depth()["runs"]
     fig, ax = new_figure(6.4, 3.6)
     for name in NETWORKS:
         colour, ls = STYLES[name]
         r = runs[name]
-        ax.plot(r["step"], r["train_loss"], color=colour, linestyle=ls, linewidth=2, label=name)
+        ax.plot(r["step"], r["train_loss"], color=colour, linestyle=ls, linewidth=2, label=_network_label(t, name))
     ax.axhline(math.log(10), color="#777777", linewidth=1, linestyle=":")
     ax.annotate(
-        "log 10: chance", (STEPS, math.log(10)), xytext=(0, 3), textcoords="offset points", ha="right", fontsize=8
+        t("log 10: chance", "log 10: ניחוש אקראי"),
+        (STEPS, math.log(10)),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="right",
+        fontsize=8,
     )
     ax.set_yscale("log")
     ax.set_ylim(3e-3, 300)
-    ax.set_xlabel("step")
-    ax.set_ylabel("training cross-entropy")
-    ax.set_title("Same width, same budget: depth alone hurts, skip connections fix it", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+    ax.set_xlabel(t("step", "צעד"))
+    ax.set_ylabel(t("training cross-entropy", "cross-entropy על קבוצת האימון"))
+    ax.set_title(
+        t(
+            "Same width, same budget: depth alone hurts, skip connections fix it",
+            "אותו רוחב, אותו תקציב: העומק לבדו פוגע, חיבורי שארית מתקנים",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, **t.legend)
     return fig
 
 
-def figure_gradient_norms():
+def figure_gradient_norms(lang: str = "en"):
     """Gradient norm of each layer's weight at initialisation, for the deep networks (committed results)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     runs = _depth()["runs"]
     fig, ax = new_figure(6.4, 3.4)
     for name in NETWORKS:
@@ -211,12 +240,23 @@ def figure_gradient_norms():
             continue
         colour, ls = STYLES[name]
         g = runs[name]["grad_norms"]
-        ax.plot(range(1, len(g) + 1), g, color=colour, linestyle=ls, linewidth=2, marker="o", markersize=3, label=name)
+        ax.plot(
+            range(1, len(g) + 1),
+            g,
+            color=colour,
+            linestyle=ls,
+            linewidth=2,
+            marker="o",
+            markersize=3,
+            label=_network_label(t, name),
+        )
     ax.set_yscale("log")
-    ax.set_xlabel("linear layer (1 = input layer)")
-    ax.set_ylabel("gradient norm at initialisation")
-    ax.set_title("How much gradient reaches each layer before training", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+    ax.set_xlabel(t("linear layer (1 = input layer)", "שכבה לינארית (1 = שכבת הקלט)"))
+    ax.set_ylabel(t("gradient norm at initialisation", "נורמת הגרדיאנט באתחול"))
+    ax.set_title(
+        t("How much gradient reaches each layer before training", "כמה גרדיאנט מגיע לכל שכבה לפני האימון"), fontsize=10
+    )
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, **t.legend)
     return fig
 
 

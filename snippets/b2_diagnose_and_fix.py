@@ -283,70 +283,124 @@ def mean_over_seeds(runs: list[dict], key: str) -> float:
     return sum(r[key] for r in runs) / len(runs)
 
 
-def figure_learning_curves():
+def figure_learning_curves(lang: str = "en"):
     """Training and validation loss against steps for each configuration (seed 0), and the
     oversized network's errors against the training-set size (committed results)."""
+    from snippets.plotting import Labels, ltr
+
+    t = Labels(lang)
+    hebrew = {
+        "too simple": "פשוטה מדי",
+        "well sized": "בגודל מתאים",
+        "oversized, little data": "גדולה מדי, מעט נתונים",
+        "oversized, little data, weight decay": "גדולה מדי, מעט נתונים, weight decay",
+        "oversized, all data": "גדולה מדי, כל הנתונים",
+    }
     d = _recipe()
     fig, _ = new_figure(9.0, 5.8)
     fig.clear()
     axes = fig.subplots(2, 3)
-    for ax, name in zip(axes.flat, CONFIGS):
+    for ax, name in zip(axes.flat, CONFIGS, strict=False):  # 6 panels, 5 configurations
         r = d["runs"][name][0]
-        ax.plot(r["step"], r["train_loss_curve"], color=PALETTE[0], linewidth=2, label="training")
-        ax.plot(r["step"], r["val_loss_curve"], color=PALETTE[1], linewidth=2, linestyle="--", label="validation")
+        ax.plot(r["step"], r["train_loss_curve"], color=PALETTE[0], linewidth=2, label=t("training", "אימון"))
+        ax.plot(
+            r["step"],
+            r["val_loss_curve"],
+            color=PALETTE[1],
+            linewidth=2,
+            linestyle="--",
+            label=t("validation", "ולידציה"),
+        )
         ax.set_yscale("log")
         ax.set_ylim(1e-5, 10)
         cfg = d["configs"][name]
-        ax.set_title(f"{name}\nhidden {tuple(cfg['widths'])}, {cfg['n_train']} images", fontsize=9)
+        ax.set_title(
+            t(
+                f"{name}\nhidden {tuple(cfg['widths'])}, {cfg['n_train']} images",
+                f"{hebrew[name]}\nשכבות חבויות {ltr(str(tuple(cfg['widths'])))}, {cfg['n_train']} תמונות",
+            ),
+            fontsize=9,
+        )
         ax.text(
             0.97,
             0.95,
-            f"train err {r['train_error']:.1%}\nval err {r['val_error']:.1%}",
+            t(
+                f"train err {r['train_error']:.1%}\nval err {r['val_error']:.1%}",
+                f"שגיאת אימון {r['train_error']:.1%}\nשגיאת ולידציה {r['val_error']:.1%}",
+            ),
             transform=ax.transAxes,
             ha="right",
             va="top",
             fontsize=8,
         )
-        ax.set_xlabel("step")
+        ax.set_xlabel(t("step", "צעד"))
     for ax in axes[:, 0]:
-        ax.set_ylabel("cross-entropy")
-    axes.flat[0].legend(fontsize=8, loc="lower left")
+        ax.set_ylabel(t("cross-entropy", "אנטרופיה צולבת"))
+    axes.flat[0].legend(fontsize=8, loc="lower left", **t.legend)
     sizes = d["sizes"]
     ns = sorted(int(n) for n in sizes)
     ax = axes.flat[-1]
-    ax.plot(ns, [mean_over_seeds(sizes[str(n)], "train_error") for n in ns], "o-", color=PALETTE[0], label="training")
-    ax.plot(ns, [mean_over_seeds(sizes[str(n)], "val_error") for n in ns], "s--", color=PALETTE[1], label="validation")
+    ax.plot(
+        ns,
+        [mean_over_seeds(sizes[str(n)], "train_error") for n in ns],
+        "o-",
+        color=PALETTE[0],
+        label=t("training", "אימון"),
+    )
+    ax.plot(
+        ns,
+        [mean_over_seeds(sizes[str(n)], "val_error") for n in ns],
+        "s--",
+        color=PALETTE[1],
+        label=t("validation", "ולידציה"),
+    )
     ax.set_xscale("log")
     ax.set_xticks(ns, [str(n) for n in ns], fontsize=8)
     ax.minorticks_off()
     ax.set_ylim(0, 0.3)
-    ax.set_title("oversized, more and more data\n(error, mean of 3 seeds)", fontsize=9)
-    ax.set_xlabel("training images")
-    ax.set_ylabel("error")
-    ax.legend(fontsize=8)
+    ax.set_title(
+        t(
+            "oversized, more and more data\n(error, mean of 3 seeds)",
+            "גדולה מדי, עוד ועוד נתונים\n(שגיאה, ממוצע של 3 seeds)",
+        ),
+        fontsize=9,
+    )
+    ax.set_xlabel(t("training images", "תמונות אימון"))
+    ax.set_ylabel(t("error", "שגיאה"))
+    ax.legend(fontsize=8, **t.legend)
     return fig
 
 
-def figure_regularisation_dial():
+def figure_regularisation_dial(lang: str = "en"):
     """Weight decay on the oversized network with 100 examples: errors and validation loss (committed results)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     d = _recipe()
     decays = d["decays"]
     labels = list(decays)
     xs = range(len(labels))
     fig, (ax1, ax2) = new_figure(7.5, 3.0, ncols=2)
-    ax1.plot(xs, [mean_over_seeds(decays[k], "train_error") for k in labels], "o-", color=PALETTE[0], label="training")
-    ax1.plot(xs, [mean_over_seeds(decays[k], "val_error") for k in labels], "s--", color=PALETTE[1], label="validation")
-    ax1.set_ylabel("error (mean of 3 seeds)")
+    training, validation = t("training", "אימון"), t("validation", "ולידציה")
+    ax1.plot(xs, [mean_over_seeds(decays[k], "train_error") for k in labels], "o-", color=PALETTE[0], label=training)
+    ax1.plot(xs, [mean_over_seeds(decays[k], "val_error") for k in labels], "s--", color=PALETTE[1], label=validation)
+    ax1.set_ylabel(t("error (mean of 3 seeds)", "שגיאה (ממוצע של 3 seeds)"))
     ax1.set_ylim(0, 0.35)
-    ax1.legend(fontsize=8)
-    ax2.plot(xs, [mean_over_seeds(decays[k], "train_loss") for k in labels], "o-", color=PALETTE[0], label="training")
-    ax2.plot(xs, [mean_over_seeds(decays[k], "val_loss") for k in labels], "s--", color=PALETTE[1], label="validation")
-    ax2.set_ylabel("cross-entropy (mean of 3 seeds)")
+    ax1.legend(fontsize=8, **t.legend)
+    ax2.plot(xs, [mean_over_seeds(decays[k], "train_loss") for k in labels], "o-", color=PALETTE[0], label=training)
+    ax2.plot(xs, [mean_over_seeds(decays[k], "val_loss") for k in labels], "s--", color=PALETTE[1], label=validation)
+    ax2.set_ylabel(t("cross-entropy (mean of 3 seeds)", "cross-entropy (ממוצע של 3 seeds)"))
     ax2.set_ylim(0, 1.2)
     for ax in (ax1, ax2):
         ax.set_xticks(list(xs), labels)
-        ax.set_xlabel("weight decay (L2 penalty)")
-    fig.suptitle("Regularisation is a dial: oversized network, 100 training images", fontsize=10)
+        ax.set_xlabel(t("weight decay (L2 penalty)", "weight decay (קנס L2)"))
+    fig.suptitle(
+        t(
+            "Regularisation is a dial: oversized network, 100 training images",
+            "רגולריזציה היא כפתור כוונון: רשת גדולה מדי, 100 תמונות אימון",
+        ),
+        fontsize=10,
+    )
     return fig
 
 

@@ -414,7 +414,7 @@ def networks() -> dict[str, nn.Sequential]:
     return {"reconstruction": reconstruction(), **{name: build() for name, (_, build) in VARIANTS.items()}}
 
 
-def figure_reconstruction():
+def figure_reconstruction(lang: str = "en"):
     """The reconstructed network drawn as the diagram the exam lost: one box per tensor.
 
     Box heights follow the spatial size H; a flat vector is a bar whose length
@@ -423,6 +423,9 @@ def figure_reconstruction():
     """
     from matplotlib.patches import FancyArrowPatch, Rectangle
 
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     rows = trace(reconstruction())
     fig, ax = new_figure(7.2, 3.0)
     ax.set_axis_off()
@@ -452,15 +455,9 @@ def figure_reconstruction():
                 linewidth=1.5,
             )
         )
-        ax.text(
-            x + width / 2,
-            1.28,
-            "input" if kind == "input" else row.layer,
-            ha="center",
-            va="bottom",
-            fontsize=7.5,
-            family="monospace",
-        )
+        label = t("input", "קלט") if kind == "input" else row.layer
+        font = "monospace" if label.isascii() else "sans-serif"  # DejaVu Sans Mono has no Hebrew letters
+        ax.text(x + width / 2, 1.28, label, ha="center", va="bottom", fontsize=7.5, family=font)
         ax.text(x + width / 2, -1.25, format_shape(row.shape).replace(" × ", "×"), ha="center", va="top", fontsize=8)
         if i:
             ax.add_patch(
@@ -471,7 +468,13 @@ def figure_reconstruction():
         x += width + gap
     ax.set_xlim(-0.1, x - gap + 0.1)
     ax.set_ylim(-1.6, 1.6)
-    ax.set_title("B3 · a reconstruction, not the exam's diagram (box height ∝ H, bar length ∝ √features)", fontsize=9.5)
+    ax.set_title(
+        t(
+            "B3 · a reconstruction, not the exam's diagram (box height ∝ H, bar length ∝ √features)",
+            "B3 · שחזור, לא התרשים של המבחן (גובה התיבה ∝ H, אורך המוט ∝ √features)",
+        ),
+        fontsize=9.5,
+    )
     return fig
 
 

@@ -236,15 +236,16 @@ class BiasOnA(CheckedLipschitzRNNCell):
 # --8<-- [end:wrong]
 
 
-def figure_state_growth(n: int = 64, steps: int = 60):
+def figure_state_growth(n: int = 64, steps: int = 60, lang: str = "en"):
     """‖h_t‖ of the exam cell with zero input for three choices of A (log scale)."""
-    from snippets.plotting import PALETTE, new_figure
+    from snippets.plotting import PALETTE, Labels, new_figure
 
+    t = Labels(lang)
     fig, ax = new_figure(6.2, 3.2)
     choices = [
         (f"A = randn({n}, {n})", torch.randn(n, n, generator=torch.Generator().manual_seed(0)), PALETTE[1]),
-        ("A = I (this module's default)", torch.eye(n), PALETTE[2]),
-        ("A = 0 (a plain RNN cell)", torch.zeros(n, n), PALETTE[0]),
+        (t("A = I (this module's default)", "A = I (ברירת המחדל של המודול)"), torch.eye(n), PALETTE[2]),
+        (t("A = 0 (a plain RNN cell)", "A = 0 (תא RNN רגיל)"), torch.zeros(n, n), PALETTE[0]),
     ]
     for label, A, colour in choices:
         norms = state_norms(A, steps)
@@ -254,17 +255,23 @@ def figure_state_growth(n: int = 64, steps: int = 60):
         if stop:
             ax.plot([len(shown)], [shown[-1]], "x", color=colour, markersize=9)
             ax.annotate(
-                f"inf at step {stop} (float32)",
+                t(f"inf at step {stop} (float32)", f"inf בצעד {stop} (float32)"),
                 (len(shown), shown[-1]),
                 textcoords="offset points",
                 xytext=(-120, -4),
                 fontsize=8,
                 color=colour,
             )
-    ax.set_xlabel("step t (zero input)")
+    ax.set_xlabel(t("step t (zero input)", "צעד t (קלט אפס)"))
     ax.set_ylabel("‖h_t‖")
-    ax.set_title(f"State norm of the exam cell, hidden {n}: unscaled randn A overflows", fontsize=10)
-    ax.legend(fontsize=8, loc="center right", frameon=False)
+    ax.set_title(
+        t(
+            f"State norm of the exam cell, hidden {n}: unscaled randn A overflows",
+            f"נורמת המצב של תא המבחן, גודל חבוי {n}: A מ־randn בלי נרמול גולש",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="center right", frameon=False, **t.legend)
     return fig
 
 

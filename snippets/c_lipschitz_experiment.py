@@ -210,44 +210,71 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def _curves(ax, record: dict, key: str, ylabel: str) -> None:
+def _curves(ax, record: dict, key: str, ylabel: str, t=None) -> None:
+    from snippets.plotting import Labels
+
+    t = t or Labels("en")
     for name in MODELS:
         runs = record["runs"][name]
         steps = runs[0]["step"]
         values = np.array([r[key] for r in runs])
-        ax.plot(steps, values.mean(0), color=COLOURS[name], linewidth=1.8, label=LABELS[name])
+        ax.plot(steps, values.mean(0), color=COLOURS[name], linewidth=1.8, label=_model_label(t, name))
         ax.fill_between(steps, values.min(0), values.max(0), color=COLOURS[name], alpha=0.18, linewidth=0)
-    ax.set_xlabel("optimiser step")
+    ax.set_xlabel(t("optimiser step", "צעד אופטימיזציה"))
     ax.set_ylabel(ylabel)
 
 
-def figure_accuracy(loss_top: float = 3.0):
+def _model_label(t, name: str) -> str:
+    """``LABELS[name]`` in the figure's language."""
+    hebrew = {
+        "vanilla": "tanh RNN (אתחול ברירת מחדל)",
+        "vanilla_orth": "tanh RNN (אתחול אורתוגונלי)",
+        "lipschitz": "Lipschitz RNN (β 0.75, γ 1e-3, ε 0.1)",
+        "exam": "תא המבחן (A = I)",
+    }
+    return t(LABELS[name], hebrew[name])
+
+
+def figure_accuracy(loss_top: float = 3.0, lang: str = "en"):
     """Test accuracy and training loss against steps on the noise-padded digits (mean and range over seeds)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     record = load("c_lipschitz_experiment", "noise_padded")["data"]
     fig, (left, right) = new_figure(7.6, 3.4, ncols=2)
-    _curves(left, record, "eval_accuracy", "test accuracy")
-    left.axhline(0.1, color="#555555", linewidth=0.8, linestyle=":", label="chance (10 %)")
+    _curves(left, record, "eval_accuracy", t("test accuracy", "דיוק על קבוצת המבחן"), t)
+    left.axhline(0.1, color="#555555", linewidth=0.8, linestyle=":", label=t("chance (10 %)", "ניחוש אקראי (10 %)"))
     left.set_ylim(0, 1)
-    _curves(right, record, "train_loss", "training loss (cross-entropy)")
+    _curves(right, record, "train_loss", t("training loss (cross-entropy)", "הפסד אימון (cross-entropy)"), t)
     right.set_ylim(0, loss_top)  # the exam cell's first records are far higher (its state starts large)
     fig.suptitle(
-        f"Digits, 8 rows then {record['pad']} noise steps: mean and range over {len(record['seeds'])} seeds",
+        t(
+            f"Digits, 8 rows then {record['pad']} noise steps: mean and range over {len(record['seeds'])} seeds",
+            f"ספרות, 8 שורות ואחריהן {record['pad']} צעדי רעש: ממוצע וטווח על {len(record['seeds'])} seeds",
+        ),
         fontsize=10,
     )
     handles, labels = left.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=3, frameon=False)
+    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=3, frameon=False, **t.legend)
     return fig
 
 
-def figure_final():
+def figure_final(lang: str = "en"):
     """Final test accuracy of every run, with and without the noise padding."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     padded = load("c_lipschitz_experiment", "noise_padded")["data"]
     plain = load("c_lipschitz_experiment", "no_padding")["data"]
     fig, ax = new_figure(6.4, 3.0)
     for k, name in enumerate(MODELS):
         for offset, record, marker in ((-0.15, plain, "o"), (0.15, padded, "^")):
             accs = record["final"][name]
-            label = "no padding (8 steps)" if marker == "o" else f"padded ({8 + padded['pad']} steps)"
+            label = (
+                t("no padding (8 steps)", "בלי ריפוד (8 צעדים)")
+                if marker == "o"
+                else t(f"padded ({8 + padded['pad']} steps)", f"עם ריפוד ({8 + padded['pad']} צעדים)")
+            )
             ax.scatter(
                 [k + offset] * len(accs),
                 accs,
@@ -258,42 +285,60 @@ def figure_final():
                 edgecolors="#111111" if marker == "o" else "none",
             )
     ax.axhline(0.1, color="#555555", linewidth=0.8, linestyle=":")
-    ticks = ["tanh RNN", "tanh RNN\n(orthogonal init)", "Lipschitz RNN", "exam cell\n(A = I)"]
+    ticks = [
+        "tanh RNN",
+        t("tanh RNN\n(orthogonal init)", "tanh RNN\n(אתחול אורתוגונלי)"),
+        "Lipschitz RNN",
+        t("exam cell\n(A = I)", "תא המבחן\n(A = I)"),
+    ]
     ax.set_xticks(range(len(MODELS)), ticks, fontsize=8)
-    ax.set_ylabel("final test accuracy")
+    ax.set_ylabel(t("final test accuracy", "דיוק סופי על קבוצת המבחן"))
     ax.set_ylim(0, 1)
-    ax.set_title("Every run: the control (circles) does not separate the models; the padding does", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    ax.set_title(
+        t(
+            "Every run: the control (circles) does not separate the models; the padding does",
+            "כל הריצות: הביקורת (עיגולים) לא מבדילה בין המודלים; הריפוד כן",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="lower right", frameon=False, **t.legend)
     return fig
 
 
-def figure_dynamics():
+def figure_dynamics(lang: str = "en"):
     """‖h_t‖ and ‖∂L/∂h_t‖ over the 58 steps, at initialisation (solid) and after training (dashed)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     record = load("c_lipschitz_experiment", "noise_padded")["data"]
     fig, (left, right) = new_figure(7.6, 3.4, ncols=2)
     for name in MODELS:
         for key, style in (("dynamics_init", "-"), ("dynamics_trained", "--")):
             d = record[key][name]
-            t = range(1, len(d["state_norm"]) + 1)
+            steps = range(1, len(d["state_norm"]) + 1)
             left.semilogy(
-                t,
+                steps,
                 d["state_norm"],
                 style,
                 color=COLOURS[name],
                 linewidth=1.5,
-                label=LABELS[name] if style == "-" else None,
+                label=_model_label(t, name) if style == "-" else None,
             )
-            right.semilogy(t, d["grad_norm"], style, color=COLOURS[name], linewidth=1.5)
+            right.semilogy(steps, d["grad_norm"], style, color=COLOURS[name], linewidth=1.5)
     for ax in (left, right):
         ax.axvline(8.5, color="#999999", linewidth=0.8, linestyle=":")
-        ax.set_xlabel("time step t (digit rows 1–8, then noise)")
-    left.set_ylabel("‖h_t‖ (mean over test set)")
-    right.set_ylabel("‖∂L/∂h_t‖ (mean over test set)")
+        ax.set_xlabel(t("time step t (digit rows 1–8, then noise)", "צעד זמן t (שורות הספרה 1–8, ואז רעש)"))
+    left.set_ylabel(t("‖h_t‖ (mean over test set)", "‖h_t‖ (ממוצע על קבוצת המבחן)"))
+    right.set_ylabel(t("‖∂L/∂h_t‖ (mean over test set)", "‖∂L/∂h_t‖ (ממוצע על קבוצת המבחן)"))
     fig.suptitle(
-        "Hidden-state norm and gradient norm through time: solid at initialisation, dashed after training", fontsize=10
+        t(
+            "Hidden-state norm and gradient norm through time: solid at initialisation, dashed after training",
+            "נורמת המצב החבוי ונורמת הגרדיאנט לאורך הזמן: קו מלא באתחול, מקווקו אחרי האימון",
+        ),
+        fontsize=10,
     )
     handles, labels = left.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=2, frameon=False)
+    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=2, frameon=False, **t.legend)
     return fig
 
 

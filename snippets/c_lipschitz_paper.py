@@ -389,12 +389,25 @@ def jacobian_norms(
 TASK_LENGTH, MAX_LENGTH = 58, 200
 
 
-def figure_jacobian_norms():
+def figure_jacobian_norms(lang: str = "en"):
     """‖∂h_T/∂h_0‖ against T at initialisation for the three models (log scale)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     fig, ax = new_figure(6.2, 3.4)
     curves = [
-        ("tanh RNN (nn.RNN default init)", jacobian_norms("vanilla", MAX_LENGTH), PALETTE[0], "-"),
-        ("exam cell, A = I, W ~ U(-k, k)", jacobian_norms("exam", MAX_LENGTH), PALETTE[3], "-"),
+        (
+            t("tanh RNN (nn.RNN default init)", "tanh RNN (אתחול ברירת המחדל של nn.RNN)"),
+            jacobian_norms("vanilla", MAX_LENGTH),
+            PALETTE[0],
+            "-",
+        ),
+        (
+            t("exam cell, A = I, W ~ U(-k, k)", "תא המבחן, A = I, W ~ U(-k, k)"),
+            jacobian_norms("exam", MAX_LENGTH),
+            PALETTE[3],
+            "-",
+        ),
         ("Lipschitz RNN, ε = 0.1", jacobian_norms("lipschitz", MAX_LENGTH, eps=0.1), PALETTE[2], "-"),
         ("Lipschitz RNN, ε = 0.01", jacobian_norms("lipschitz", MAX_LENGTH, eps=0.01), PALETTE[2], "--"),
     ]
@@ -403,16 +416,31 @@ def figure_jacobian_norms():
         ax.semilogy(T, norms, style, color=colour, linewidth=1.8, label=label)
     ax.axhline(1.0, color="#555555", linewidth=0.8)
     ax.axvline(TASK_LENGTH, color="#999999", linewidth=0.8, linestyle=":")
-    ax.text(TASK_LENGTH + 2, 1e-44, f"T = {TASK_LENGTH} (the digits task)", fontsize=8, color="#555555")
-    ax.set_xlabel("sequence length T")
+    ax.text(
+        TASK_LENGTH + 2,
+        1e-44,
+        t(f"T = {TASK_LENGTH} (the digits task)", f"T = {TASK_LENGTH} (משימת הספרות)"),
+        fontsize=8,
+        color="#555555",
+    )
+    ax.set_xlabel(t("sequence length T", "אורך הסדרה T"))
     ax.set_ylabel("‖∂h_T / ∂h_0‖₂")
-    ax.set_title("Jacobian norm through time at initialisation (hidden 64, random inputs)", fontsize=10)
-    ax.legend(fontsize=8, loc="center right", frameon=False)
+    ax.set_title(
+        t(
+            "Jacobian norm through time at initialisation (hidden 64, random inputs)",
+            "נורמת היעקוביאן לאורך הזמן באתחול (גודל חבוי 64, קלטים אקראיים)",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="center right", frameon=False, **t.legend)
     return fig
 
 
-def figure_eigenvalues(n: int = 64, init_std: float = 12.0, gamma: float = 0.2, seed: int = 0):
+def figure_eigenvalues(n: int = 64, init_std: float = 12.0, gamma: float = 0.2, seed: int = 0, lang: str = "en"):
     """Eigenvalues of A_β for β = 0, 0.75, 1 built from one M (γ enlarged to make the shift visible)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     M = paper_code_init(n, init_std, torch.Generator().manual_seed(seed)).double()
     fig, ax = new_figure(6.2, 3.4)
     for beta, colour, marker in ((0.0, PALETTE[0], "o"), (0.75, PALETTE[2], "^"), (1.0, PALETTE[1], "s")):
@@ -433,22 +461,44 @@ def figure_eigenvalues(n: int = 64, init_std: float = 12.0, gamma: float = 0.2, 
     )
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
-    ax.set_title(f"Eigenvalues of A_β (n = {n}, init_std = {init_std:g}, γ = {gamma:g})", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right", frameon=False)
+    ax.set_title(
+        t(
+            f"Eigenvalues of A_β (n = {n}, init_std = {init_std:g}, γ = {gamma:g})",
+            f"הערכים העצמיים של A_β (n = {n}, init_std = {init_std:g}, γ = {gamma:g})",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="upper right", frameon=False, **t.legend)
     return fig
 
 
-def figure_contraction():
+def figure_contraction(lang: str = "en"):
     """Distance between two solutions of the ODE and the bound e^{μt}·‖e(0)‖ (log scale)."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     r = contraction_demo()
-    t = [k * r["dt"] for k in range(len(r["distance"]))]
+    times = [k * r["dt"] for k in range(len(r["distance"]))]
     fig, ax = new_figure(6.2, 3.0)
-    ax.semilogy(t, r["bound"], "--", color="#555555", linewidth=1.4, label=f"bound e^(μt)·‖e(0)‖, μ = {r['mu']:.2f}")
-    ax.semilogy(t, r["distance"], color=PALETTE[2], linewidth=1.8, label="‖h₁(t) − h₂(t)‖ (RK4, dt = 0.05)")
-    ax.set_xlabel("time t")
-    ax.set_ylabel("distance")
-    ax.set_title("Two solutions, same input: their distance stays under the bound", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
+    ax.semilogy(
+        times,
+        r["bound"],
+        "--",
+        color="#555555",
+        linewidth=1.4,
+        label=t(f"bound e^(μt)·‖e(0)‖, μ = {r['mu']:.2f}", f"החסם e^(μt)·‖e(0)‖, μ = {r['mu']:.2f}"),
+    )
+    ax.semilogy(times, r["distance"], color=PALETTE[2], linewidth=1.8, label="‖h₁(t) − h₂(t)‖ (RK4, dt = 0.05)")
+    ax.set_xlabel(t("time t", "זמן t"))
+    ax.set_ylabel(t("distance", "מרחק"))
+    ax.set_title(
+        t(
+            "Two solutions, same input: their distance stays under the bound",
+            "שני פתרונות, אותו קלט: המרחק ביניהם נשאר מתחת לחסם",
+        ),
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, frameon=False, **t.legend)
     return fig
 
 

@@ -166,8 +166,11 @@ def circular_cnn(depth: int = 3, channels: int = 8, seed: int = 0) -> nn.Sequent
 # --8<-- [end:deep]
 
 
-def figure_shift():
+def figure_shift(lang: str = "en"):
     """An image, its feature map, the shifted image's feature map, and where zero padding breaks the rule."""
+    from snippets.plotting import Labels, ltr
+
+    t = Labels(lang)
     x = sample_image()
     conv = make_conv("circular", channels=1)
     zero = make_conv("zeros", channels=1)
@@ -176,12 +179,26 @@ def figure_shift():
     err = equivariance_error(zero, x, SHIFT)
     fig, axes = new_figure(7.6, 2.5, ncols=4)
     panels = [
-        (x[0, 0], "input x", "gray"),
-        (y, "feature map f(x)", "RdBu_r"),
-        (ys, f"f(x shifted by {SHIFT})\n= f(x) shifted (circular)", "RdBu_r"),
-        (err, "zero padding: |f(Tx) − T f(x)|\nnon-zero at border and seam", "Oranges"),
+        (x[0, 0], t("input x", "הקלט x"), "gray"),
+        (y, t("feature map f(x)", "מפת המאפיינים f(x)"), "RdBu_r"),
+        (
+            ys,
+            t(
+                f"f(x shifted by {SHIFT})\n= f(x) shifted (circular)",
+                f"f(Tx), T הזזה ב־{ltr(str(SHIFT))}\n= T f(x) (ריפוד מעגלי)",
+            ),
+            "RdBu_r",
+        ),
+        (
+            err,
+            t(
+                "zero padding: |f(Tx) − T f(x)|\nnon-zero at border and seam",
+                "ריפוד באפסים: |f(Tx) − T f(x)|\nשונה מאפס בשוליים ובתפר",
+            ),
+            "Oranges",
+        ),
     ]
-    for ax, (img, title, cmap) in zip(axes, panels):
+    for ax, (img, title, cmap) in zip(axes, panels, strict=True):
         if cmap == "RdBu_r":
             lim = float(y.abs().max())
             ax.imshow(img.numpy(), cmap=cmap, vmin=-lim, vmax=lim, interpolation="nearest")

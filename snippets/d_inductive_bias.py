@@ -167,18 +167,26 @@ def _results() -> dict:
     return load("d_inductive_bias", "two_bars")["data"]
 
 
-def figure_two_bars():
+def figure_two_bars(lang: str = "en"):
     """Two example images (gap 3 and gap 5, no noise) and the committed test accuracies."""
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     data = _results()
     fig, axes = new_figure(7.6, 2.6, ncols=3)
     fig.get_layout_engine().set(wspace=0.05)
     examples, labels = two_bars(40, seed=5, noise=0.0)
-    for ax, label in zip(axes[:2], (0, 1)):
+    for ax, label in zip(axes[:2], (0, 1), strict=True):
         img = examples[int((labels == label).nonzero()[0])][0]
-        show_image(ax, img, f"class {label}: bars {GAPS[label]} rows apart", cmap="Greys")
+        title = t(f"class {label}: bars {GAPS[label]} rows apart", f"מחלקה {label}: פסים במרחק {GAPS[label]} שורות")
+        show_image(ax, img, title, cmap="Greys")
     ax = axes[2]
     names = list(data["runs"])
-    pretty = {"cnn_1_layer": "CNN\n1 layer", "cnn_2_layers": "CNN\n2 layers", "mlp": "MLP"}
+    pretty = {
+        "cnn_1_layer": t("CNN\n1 layer", "CNN\nשכבה אחת"),
+        "cnn_2_layers": t("CNN\n2 layers", "CNN\n2 שכבות"),
+        "mlp": "MLP",
+    }
     width = 0.38
     for k, (kind, colour) in enumerate([("pixels", PALETTE[0]), ("permuted", PALETTE[1])]):
         vals = [100 * data["runs"][n][kind]["test"] for n in names]
@@ -187,14 +195,16 @@ def figure_two_bars():
             vals,
             width,
             color=colour,
-            label="pixels as given" if kind == "pixels" else "pixels permuted",
+            label=t("pixels as given", "הפיקסלים כמו שהם")
+            if kind == "pixels"
+            else t("pixels permuted", "פיקסלים בסדר מעורבב"),
         )
     ax.axhline(50, color="#555555", linestyle="--", linewidth=1)
     ax.set_xticks(range(len(names)), [pretty.get(n, n) for n in names], fontsize=8)
-    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylabel(t("test accuracy (%)", "דיוק על קבוצת המבחן (%)"))
     ax.set_ylim(0, 100)
-    ax.set_title("one seed; dashed: chance", fontsize=9)
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, frameon=False)
+    ax.set_title(t("one seed; dashed: chance", "seed אחד; מקווקו: ניחוש אקראי"), fontsize=9)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, frameon=False, **t.legend)
     return fig
 
 

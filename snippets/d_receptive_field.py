@@ -207,7 +207,7 @@ def show_image(ax, image: torch.Tensor, title: str, cmap: str = "Blues") -> None
         spine.set_color("#999999")
 
 
-def figure_growth():
+def figure_growth(lang: str = "en"):
     """|∂y/∂x| for one unit after 1, 2, 4 and 8 layers of 3×3 convolutions (weights 1/9).
 
     Each panel shows the same 17 × 17 input window; the outline is the receptive
@@ -215,17 +215,30 @@ def figure_growth():
     """
     from matplotlib.patches import Rectangle
 
+    from snippets.plotting import Labels
+
+    t = Labels(lang)
     fig, axes = new_figure(7.2, 2.5, ncols=len(FIGURE_DEPTHS))
     side = 2 * max(FIGURE_DEPTHS) + 1
-    for ax, depth in zip(axes, FIGURE_DEPTHS):
+    for ax, depth in zip(axes, FIGURE_DEPTHS, strict=True):
         g = uniform_stack_gradient(depth)
         canvas = torch.zeros(side, side, dtype=g.dtype)
         off = (side - g.shape[0]) // 2
         canvas[off : off + g.shape[0], off : off + g.shape[1]] = g
         r = receptive_fields([nn.Conv2d(1, 1, 3)] * depth)[-1]
-        show_image(ax, canvas, f"{depth} layer{'s' if depth > 1 else ''}: RF {r}×{r}\nstd {spread(g):.2f} px")
+        title = t(
+            f"{depth} layer{'s' if depth > 1 else ''}: RF {r}×{r}\nstd {spread(g):.2f} px",
+            f"{'שכבה אחת' if depth == 1 else f'{depth} שכבות'}: RF {r}×{r}\nstd {spread(g):.2f} px",
+        )
+        show_image(ax, canvas, title)
         ax.add_patch(Rectangle((off - 0.5, off - 0.5), r, r, fill=False, edgecolor="#D55E00", linewidth=1.5))
-    fig.suptitle("Gradient of one unit w.r.t. the input (orange: receptive field from the recurrence)", fontsize=9)
+    fig.suptitle(
+        t(
+            "Gradient of one unit w.r.t. the input (orange: receptive field from the recurrence)",
+            "הגרדיאנט של יחידה אחת לפי הקלט (בכתום: שדה הקליטה לפי נוסחת הנסיגה)",
+        ),
+        fontsize=9,
+    )
     return fig
 
 

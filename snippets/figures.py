@@ -1,10 +1,12 @@
 """Regenerate every figure of the book: ``python -m snippets.figures``.
 
-A figure is a public function ``figure_<name>()`` in a chapter module of
-``snippets/`` that returns a matplotlib figure. It is saved as
-``docs/figures/<module>-<name>.svg``, which the chapter includes. So the file
-name tells the reader which function drew it, and ``--check`` (run by the test
-suite) fails when a committed figure no longer matches its code.
+A figure is a public function ``figure_<name>(lang="en")`` in a chapter module
+of ``snippets/`` that returns a matplotlib figure. It is saved as
+``docs/figures/<module>-<name>.svg``, which the chapter includes, and drawn
+again with ``lang="he"`` as ``docs/figures/he/<module>-<name>.svg``, which the
+Hebrew chapter includes. So the file name tells the reader which function drew
+it, and ``--check`` (run by the test suite) fails when a committed figure, in
+either language, no longer matches its code.
 
     python -m snippets.figures            # write all figures
     python -m snippets.figures --check    # compare, write nothing
@@ -22,9 +24,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import snippets
-from snippets.plotting import save_svg
+from snippets.plotting import LANGUAGES, save_svg
 
 FIGURE_DIR = Path(__file__).resolve().parent.parent / "docs" / "figures"
+
+
+def figure_path(name: str, lang: str = "en", root: Path = FIGURE_DIR) -> Path:
+    """Where figure file ``name`` of language ``lang`` lives: English at the root, others in a folder.
+
+    >>> figure_path("d_equivariance-shift.svg", "he").relative_to(FIGURE_DIR).as_posix()
+    'he/d_equivariance-shift.svg'
+    """
+    return root / name if lang == "en" else root / lang / name
 
 
 # --8<-- [start:figure_makers]
@@ -59,11 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         for k, (name, fn) in enumerate(makers, 1):
-            target = FIGURE_DIR / name
-            print(f"[{k}/{len(makers)}] {name} <- {fn.__module__}.{fn.__name__}()", flush=True)
-            out = save_svg(fn(), Path(tmp) / name) if args.check else save_svg(fn(), target)
-            if args.check and (not target.exists() or target.read_bytes() != out.read_bytes()):
-                stale.append(name)
+            print(f"[{k}/{len(makers)}] {name} <- {fn.__module__}.{fn.__name__}(lang=...)", flush=True)
+            for lang in LANGUAGES:
+                target = figure_path(name, lang)
+                out = save_svg(fn(lang=lang), figure_path(name, lang, Path(tmp)) if args.check else target)
+                if args.check and (not target.exists() or target.read_bytes() != out.read_bytes()):
+                    stale.append(target.relative_to(FIGURE_DIR).as_posix())
     if stale:
         print("stale or missing figures (run `make figures` and review the diff): " + ", ".join(stale), file=sys.stderr)
         return 1

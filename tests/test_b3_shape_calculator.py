@@ -13,16 +13,14 @@ tests are skipped with the reason, except under ``CI=true`` where they fail.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import warnings
 
 import pytest
 import torch
+from node_tools import require_node, run_node
 from torch import nn
 
-from conftest import CI, DOCS
+from conftest import DOCS
 from snippets.b3_shape_calculator import (
     FIELDS,
     as_typed,
@@ -38,7 +36,6 @@ from snippets.b3_shape_tracer import _leaves, format_shape, networks, trace
 from snippets.results import load
 
 CALC_JS = DOCS / "assets" / "javascripts" / "shape-calculator.js"
-NODE = os.environ.get("BOOK_NODE") or shutil.which("node") or "/usr/bin/node"
 
 # Reads {"configs": [...]} on stdin; writes the calculator's results, presets and layer types.
 RUNNER = """
@@ -56,22 +53,10 @@ process.stdin.on("end", () => {
 @pytest.fixture(scope="session")
 def js():
     """A function that runs configurations through the calculator's JavaScript in node."""
-    if not (shutil.which(NODE) or os.path.isfile(NODE)):
-        message = f"node not found at {NODE} (install node or set BOOK_NODE)"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_node()
 
     def run(configs: list[dict]) -> dict:
-        proc = subprocess.run(
-            [NODE, "-e", RUNNER, str(CALC_JS)],
-            input=json.dumps({"configs": configs}),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout)
+        return run_node(RUNNER, [str(CALC_JS)], {"configs": configs})
 
     return run
 

@@ -1,10 +1,12 @@
-"""book/bidi.py: shapes, calls and arrow chains in Hebrew text stay left to right."""
+"""book/bidi.py: shapes, calls, arrow chains and Latin parentheses in Hebrew text stay left to right,
+and no Hebrew page has a neutral character at the edge of a Latin run (``neutral_edges``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from book.bidi import isolate_ltr_runs, isolate_page_content
+from book.bidi import isolate_ltr_runs, isolate_page_content, neutral_edges
+from book.site_pages import site_pages
 
 
 @pytest.mark.parametrize(
@@ -39,3 +41,38 @@ def test_only_the_content_of_a_page_is_changed():
     page = '<nav>(1, 2)</nav><div class="md-content"><p>(1, 2)</p></div>'
     expected = '<nav>(1, 2)</nav><div class="md-content"><p><span dir="ltr">(1, 2)</span></p></div>'
     assert isolate_page_content(page) == expected
+
+
+# The two sentences of the issue that reported misordered punctuation (B1 and B3, as the
+# Hebrew pages quote the exam), as Markdown renders them before the build isolates runs.
+B1_QUESTION = "<p>מה ההבדל בין KL(p,q) ל-KL(q,p) (Kullback–Leibler divergence)? הסבירו</p>"
+B3_LOST = '<p>הוא 3. <span class="lost">[בסריקה מוזכרות שכבות נוספות ("בנוסף") וגדליהן, שאינן קריאות]</span></p>'
+
+
+def test_the_b1_question_as_first_written_is_caught():
+    problems = neutral_edges(isolate_ltr_runs(B1_QUESTION))
+    assert len(problems) == 1 and "ASCII hyphen" in problems[0], problems
+
+
+def test_the_b1_question_as_written_now_is_clean():
+    fixed = isolate_ltr_runs(B1_QUESTION.replace("ל-", "ל־"))
+    assert '<span dir="ltr">(Kullback–Leibler divergence)</span>?' in fixed
+    assert neutral_edges(fixed) == []
+
+
+def test_brackets_around_hebrew_text_are_left_to_the_bidi_algorithm():
+    """Brackets that hold Hebrew take the Hebrew direction, which is right: nothing to isolate or report."""
+    assert isolate_ltr_runs(B3_LOST) == B3_LOST
+    assert neutral_edges(B3_LOST) == []
+
+
+def test_no_hebrew_page_has_a_neutral_at_the_edge_of_a_latin_run(site):
+    pages = [p for p in site_pages(site) if p.startswith("he/")]
+    assert len(pages) >= 20, pages
+    problems = {}
+    for page in pages:
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        found = neutral_edges(html.partition('<div class="md-content"')[2])
+        if found:
+            problems[page] = found
+    assert not problems, "\n".join(f"{page}: {found}" for page, found in problems.items())

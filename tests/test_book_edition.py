@@ -68,3 +68,35 @@ def test_only_the_instant_switcher_warning_is_dropped():
 
     assert not log.filters[0].filter(record("x is not compatible with theme.features = navigation.instant"))
     assert log.filters[0].filter(record("another warning"))
+
+
+def test_a_hebrew_notebook_stays_a_page_of_the_hebrew_build():
+    """``<name>.he.py`` (as mkdocs-static-i18n gives it to the Hebrew build) is no ``SharedNotebook``."""
+    nb = _notebook("a2_x.he")
+    files = Files([nb])
+    page = Page("A2 · Run", nb, {})
+    nav = Navigation([page], [page])
+    edition.share_english_notebooks(nav, files)
+    assert nav.items == [page] and nav.pages == [page]
+    assert not any(isinstance(f, edition.SharedNotebook) for f in files)
+
+
+def test_a_hebrew_notebook_is_built_under_he(tmp_path):
+    from book import notebooks
+
+    folder = tmp_path / "docs" / "notebooks"
+    folder.mkdir(parents=True)
+    for name in ("a2_x.py", "a2_x.he.py"):
+        (folder / name).write_text("# %%\nprint(1)\n", encoding="utf-8")
+    files = Files([File("notebooks/a2_x.he.py", str(tmp_path / "docs"), str(tmp_path / "site"), True)])
+    plugins = {"mkdocs-jupyter": object()}
+    config = {"plugins": plugins, "use_directory_urls": True, "site_dir": str(tmp_path / "site")}
+    (nb,) = list(notebooks.wrap_notebook_files(files, config, hebrew=True))
+    assert nb.url == "he/notebooks/a2_x/" and nb.dest_path == "he/notebooks/a2_x/index.html"
+    assert notebooks.has_hebrew_version(File("notebooks/a2_x.py", str(tmp_path / "docs"), "s", True))
+    assert not notebooks.has_hebrew_version(File("notebooks/b.py", str(tmp_path / "docs"), "s", True))
+
+
+def test_alternates_of_a_notebook_with_a_hebrew_version_are_the_two_notebook_pages():
+    links = edition.alternates("he/notebooks/a2_x/")
+    assert [(a["lang"], a["link"]) for a in links] == [("en", "notebooks/a2_x/"), ("he", "he/notebooks/a2_x/")]

@@ -26,7 +26,7 @@ def test_is_notebook(src, expected):
 def test_every_notebook_belongs_to_a_chapter():
     from conftest import DOCS
 
-    names = {p.stem for p in (DOCS / "notebooks").glob("*.py")}
+    names = {p.stem for p in notebooks.english_notebooks(DOCS)}
     chapters = notebooks.notebook_chapters()
     assert names == set(chapters), names ^ set(chapters)
     assert all((DOCS / c).is_file() for c in chapters.values())

@@ -1,5 +1,5 @@
 """The Hebrew edition in Chromium: a language switcher that lands on the same page,
-the shared notebooks, and the book's interactive parts speaking
+the notebooks' Hebrew pages, and the book's interactive parts speaking
 Hebrew. Every page of both editions also goes through the checks of test_browser_pages.py
 (requests, console, math, images, axe-core; for Hebrew pages, right to left with code,
 math and shapes left to right) and test_browser_site.py (instant navigation). That the
@@ -49,15 +49,22 @@ def test_switcher_lands_on_the_same_page_after_instant_navigation(server, browse
     context.close()
 
 
-def test_shared_notebook_from_the_hebrew_nav_and_back(server, browser):
+def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, browser):
+    """The Hebrew nav leads to the notebook's Hebrew page (right to left, its code left to
+    right), and the switcher to the same notebook in English and back."""
     context, page = _page(browser)
     page.goto(server + "he/chapters/a2-rnncell-parameters/", wait_until="networkidle")
     click_nav(page, "notebooks/a2_rnncell_parameters/")
     page.wait_for_load_state("networkidle")
+    assert page.url == server + "he/notebooks/a2_rnncell_parameters/"
+    assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["he", "rtl"]
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.jupyter-wrapper pre')).direction") == "ltr"
+    assert "הריצו בעצמכם" in page.locator("article h1").first.inner_text()
+    _switch(page, "en")
     assert page.url == server + "notebooks/a2_rnncell_parameters/"
     assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["en", "ltr"]
     _switch(page, "he")
-    assert page.url == server + "he/chapters/a2-rnncell-parameters/"
+    assert page.url == server + "he/notebooks/a2_rnncell_parameters/"
     context.close()
 
 

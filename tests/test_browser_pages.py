@@ -32,8 +32,8 @@ from test_browser_layout import PHONE, phone_layout_problems
 pytestmark = pytest.mark.browser
 
 ENGLISH = nav_pages()
-# The Hebrew edition has every page but the shared notebooks (pages of the English build only).
-HEBREW = ["he/" + p for p in ENGLISH if not p.startswith("notebooks/")]
+# The Hebrew edition has every page, the notebooks too (docs/notebooks/<name>.he.py).
+HEBREW = ["he/" + p for p in ENGLISH]
 VISITS_LIGHT = ENGLISH + HEBREW
 VISITS = [("light", p) for p in VISITS_LIGHT] + [("dark", p) for p in ENGLISH]
 # A page whose Hebrew edition has code blocks, inline code and math: the direction check has something to check.

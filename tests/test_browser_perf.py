@@ -121,6 +121,27 @@ def test_the_shape_calculator_scripts_load_only_where_a_calculator_is(server, br
     context.close()
 
 
+@pytest.mark.browser
+def test_the_practice_scripts_load_only_on_practice_pages(server, browser):
+    """Each practice kind's scripts come with its block; instant navigation to another kind draws it."""
+    context = browser.new_context()
+    page = context.new_page()
+    for path in ("", "chapters/c-lipschitz-rnn/", "exam/"):
+        page.goto(server + path, wait_until="networkidle")
+        assert not [s for s in _scripts(page) if s.startswith("practice")], path
+    for kind, path in (("a2", "chapters/a2-rnncell-parameters/"), ("d", "he/chapters/d-cnn-characteristics/")):
+        page.goto(server + path, wait_until="networkidle")
+        loaded = [s for s in _scripts(page) if s.startswith("practice")]
+        assert loaded == ["practice-rng.js", f"practice-{kind}.js", "practice.js"], (path, loaded)
+        page.wait_for_selector(f'.practice[data-practice="{kind}"][data-ready] input', timeout=5000)
+    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator('.md-nav a[href$="chapters/b1-kl-asymmetry/"]').first.click()
+    page.wait_for_selector('.practice[data-practice="b1"][data-ready] input', timeout=10000)
+    assert page.evaluate("window.__sameDocument") is True, "the link was followed with a full page load"
+    context.close()
+
+
 def test_every_image_has_its_size_and_every_script_is_deferred(site):
     unsized, blocking = {}, {}
     for path in site_pages(site):

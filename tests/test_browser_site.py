@@ -36,8 +36,7 @@ def test_the_colour_toggle_switches_and_is_remembered(server, browser):
 @pytest.mark.parametrize("edition", ["", "he/"])
 def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, browser, edition):
     """Instant navigation: one page load, then every nav entry of the edition by click;
-    math and figures on each. (The Hebrew nav's links to the shared notebooks lead to
-    the English edition with a full load: tests/test_browser_i18n.py.)"""
+    math and figures on each (the notebooks too: each has its Hebrew page)."""
     context, page = _new_page(browser)
     visit = watch(page, server)
     page.goto(server + edition, wait_until="networkidle")
@@ -45,7 +44,6 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
     hrefs = page.evaluate(
         """() => [...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')]
                  .filter(a => a.offsetParent !== null && !a.getAttribute('href').includes('#'))
-                 .filter(a => !a.getAttribute('href').includes('notebooks/') || document.documentElement.lang === 'en')
                  .map(a => a.getAttribute('href'))"""
     )
     hrefs = list(dict.fromkeys(hrefs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from book.config import nav_files
+from book.notebooks import english_notebooks
 from conftest import ROOT
 
 
@@ -22,7 +23,7 @@ def test_notebook_kernels_do_not_warn_about_tcp(build):
 def test_every_notebook_was_executed_by_this_build(build):
     """The session's build starts from an empty cache: each notebook is executed, in parallel
     (``Executed notebook``) or by the plugin (``Converting notebook (execute=True)``)."""
-    names = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.py"))
+    names = sorted(p.stem for p in english_notebooks())
     executed = set(
         re.findall(r"(?:Executed notebook \([\d.]+ s\)|Converting notebook \(execute=True\)): \S*/(\w+)\.py", build.log)
     )
@@ -35,7 +36,7 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists():
     docs = ROOT / "docs"
     # Hebrew pages (x.he.md) are in the nav through their English page (tests/test_i18n.py pairs them)
     pages = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md") if not p.name.endswith(".he.md")}
-    notebooks = {p.relative_to(docs).as_posix() for p in (docs / "notebooks").glob("*.py")}
+    notebooks = {p.relative_to(docs).as_posix() for p in english_notebooks()}  # x.he.py: through x.py
     assert not (nav - pages - notebooks), f"nav entries without a file: {sorted(nav - pages - notebooks)}"
     assert not (pages - nav), f"pages outside the nav: {sorted(pages - nav)}"
     assert not (notebooks - nav), f"notebooks outside the nav: {sorted(notebooks - nav)}"

@@ -167,3 +167,46 @@ def test_facts_are_kept_on_disk_by_their_sources_and_results(scratch_package, tm
     lookup("chapter", "shape")
     assert calls.read_text() == "xx"
     assert len(list((tmp_path / "cache").glob("chapter-*.pickle"))) == 1, "older entries are removed"
+
+
+def test_a_page_checks_each_module_once_and_still_sees_an_edit_on_the_next_page(scratch_package, monkeypatch):
+    """Freshness costs one fingerprint per module per page, not one per fact (a page may use dozens)."""
+    from book import facts
+
+    _write(scratch_package / "chapter.py", "def facts():\n    return {'a': 1, 'b': 2}\n")
+    calls = []
+    real = facts.fingerprint
+    monkeypatch.setattr(facts, "fingerprint", lambda name: calls.append(name) or real(name))
+    assert substitute("{{ chapter.a }} {{ chapter.b }} {{ chapter.a }}") == "1 2 1"
+    assert calls == ["scratchfacts.chapter"]
+    _write(scratch_package / "chapter.py", "def facts():\n    return {'a': 10, 'b': 20}\n")
+    assert substitute("{{ chapter.a }} {{ chapter.b }}") == "10 20"
+
+
+def test_the_cache_folder_follows_book_cache_dir(monkeypatch, tmp_path):
+    from book import facts
+
+    monkeypatch.delenv("BOOK_CACHE_DIR", raising=False)
+    assert facts.cache_dir("facts") == facts.ROOT / ".cache" / "facts"
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path))
+    assert facts.cache_dir("search") == tmp_path / "search"
+
+
+def test_prefetch_computes_what_the_pages_use_once_and_leaves_errors_to_the_page(scratch_package, tmp_path):
+    """A cold build computes facts beside the notebooks; the page then finds them ready, and a bad one still fails."""
+    calls = tmp_path / "calls.txt"
+    _write(
+        scratch_package / "chapter.py",
+        f"def facts():\n    with open({str(calls)!r}, 'a') as f:\n        f.write('x')\n    return {{'n': 7}}\n",
+    )
+    _write(scratch_package / "broken.py", "def facts():\n    raise ValueError('no')\n")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("{{ chapter.n }} {{ broken.x }} {{ env.python | raw }} \\{{ ignored.x }}", "utf-8")
+    from book import facts
+
+    facts.prefetch(docs).join(timeout=60)
+    assert calls.read_text() == "x"
+    assert substitute("{{ chapter.n }}") == "7" and calls.read_text() == "x", "the page reuses the prefetched facts"
+    with pytest.raises(ValueError, match="no"):
+        substitute("{{ broken.x }}")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from book import glossary, i18n
-from book.config import nav_titles, plugin_config
+from book.config import nav_entries, nav_titles, plugin_config
 from conftest import DOCS, site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,39 @@ def test_hebrew_page_is_fresh(english):
 def test_hebrew_page_has_the_same_skeleton(english):
     """Same headings (ids, levels, order), code includes, facts, figures and links."""
     assert i18n.differences(english) == []
+
+
+def test_freshness_check_fails_when_an_english_notebook_changes(tmp_path):
+    """A Hebrew notebook records its English notebook's hash in its jupytext header; ``check``
+    compares the two cell by cell (kinds, code verbatim, headings, math)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    english = folder / "n.py"
+    english.write_text("# %% [markdown]\n# # Title $x^2$\n\n# %%\nprint(1)\n", encoding="utf-8")
+    hebrew = i18n.hebrew_of(english)
+    assert hebrew.name == "n.he.py"
+    hebrew.write_text("# %% [markdown]\n# # כותרת $x^2$\n\n# %%\nprint(1)\n", encoding="utf-8")
+    assert i18n.state(english) == "stale"
+    i18n.stamp(hebrew)
+    assert i18n.state(english) == "fresh" and i18n.differences(english) == []
+    import jupytext
+
+    assert [c.cell_type for c in jupytext.read(hebrew).cells] == ["markdown", "code"], "the header is no cell"
+    english.write_text("# %% [markdown]\n# # Title $x^2$\n\n# %%\nprint(2)\n", encoding="utf-8")
+    assert i18n.state(english) == "stale"
+    problems = "\n".join(i18n.differences(english))
+    assert "code differ" in problems and "cell 1: print(2)" in problems, problems
+    hebrew.write_text(hebrew.read_text(encoding="utf-8").replace("$x^2$", "$y$"), encoding="utf-8")
+    assert "math differ" in "\n".join(i18n.differences(english))
+    assert i18n.main(["check", str(hebrew)]) == 1
+
+
+def test_every_notebook_has_a_hebrew_version_with_the_same_code():
+    notebooks = [p for p in i18n.english_pages() if p.suffix == ".py"]
+    assert len(notebooks) >= 10, notebooks
+    for english in notebooks:
+        assert i18n.hebrew_of(english).is_file(), english
+        assert i18n.differences(english) == []
 
 
 def test_freshness_check_fails_when_the_english_page_changes(tmp_path):
@@ -109,6 +142,43 @@ def test_every_nav_title_has_a_hebrew_title():
     assert not missing, f"nav titles without a Hebrew title in mkdocs.yml (nav_translations): {missing}"
     unused = [t for t in translations if t not in titles]
     assert not unused, f"nav_translations for titles the nav does not have: {unused}"
+
+
+def _heading(path: Path) -> str:
+    """The page's first-level heading, without Markdown code marks (a notebook's is its first cell's)."""
+    prefix = "# # " if path.suffix == ".py" else "# "
+    line = next((ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith(prefix)), None)
+    assert line is not None, f"{path.relative_to(ROOT)} has no first-level heading"
+    return line.removeprefix(prefix).replace("`", "").strip()
+
+
+def _title_pairs() -> list[tuple[str, str, Path]]:
+    """``(edition, nav title, source)`` for every page of both editions but the home page."""
+    hebrew = next(lang for lang in plugin_config("i18n")["languages"] if lang["locale"] == "he")["nav_translations"]
+    pairs = []
+    for title, src in nav_entries():
+        if src == "index.md":
+            continue  # its nav title is "Home"; its heading is the book's name
+        english = DOCS / src
+        pairs.append(("en", title, english))
+        pairs.append(("he", hebrew[title], i18n.hebrew_of(english)))
+    return pairs
+
+
+def test_nav_titles_agree_with_page_headings():
+    """A page's title (its tab and its nav entry) is its heading, or the heading's beginning.
+
+    The Hebrew B3 page once had the tab title "…לאורך CNN" and the heading
+    "…ברשת קונבולוציה": two wordings of one title.
+    """
+    pairs = _title_pairs()
+    assert len(pairs) >= 40, pairs
+    wrong = [
+        f"{edition} {path.relative_to(ROOT)}: nav/tab title {title!r}, heading {_heading(path)!r}"
+        for edition, title, path in pairs
+        if not _heading(path).startswith(title.replace("`", ""))
+    ]
+    assert not wrong, "titles that are not the beginning of their page's heading:\n" + "\n".join(wrong)
 
 
 def _resolve(name: str):
@@ -173,15 +243,15 @@ def _english_pages_built(site: Path) -> list[str]:
     return [p for p in site_pages(site) if not p.startswith("he/")]
 
 
-def test_every_built_page_has_its_hebrew_page_except_the_shared_notebooks(site):
+def test_every_built_page_has_its_hebrew_page_the_notebooks_too(site):
     pages = set(site_pages(site))
     english = _english_pages_built(site)
     notebooks = [p for p in english if p.startswith("notebooks/")]
-    assert notebooks, "no notebook pages were built"
-    missing = [p for p in english if p not in notebooks and f"he/{p}" not in pages]
+    assert len(notebooks) == len(i18n.english_pages()) - len([p for p in i18n.english_pages() if p.suffix == ".md"])
+    missing = [p for p in english if f"he/{p}" not in pages]
     assert not missing, missing
-    assert not [p for p in pages if p.startswith("he/notebooks/")], "notebooks must not be built twice"
-    for nb in notebooks:  # rendered by mkdocs-jupyter, not copied as their .py source
+    assert len(pages) == 2 * len(english), "the Hebrew edition has exactly the English edition's pages"
+    for nb in notebooks + [f"he/{p}" for p in notebooks]:  # rendered by mkdocs-jupyter, not copied as .py
         assert (site / nb / "index.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>"), nb
 
 
@@ -196,7 +266,7 @@ def test_hebrew_pages_are_right_to_left_and_english_pages_left_to_right(site):
 
 def test_switcher_links_land_on_existing_pages(site):
     """Each page names its two editions (rel="book-alternate"); both files exist, and
-    the Hebrew link of a shared notebook is the Hebrew page of its chapter."""
+    a notebook's other edition is the same notebook (``notebooks/x/`` and ``he/notebooks/x/``)."""
     for path in site_pages(site):
         html = (site / path / "index.html").read_text(encoding="utf-8")
         links = dict(
@@ -210,23 +280,30 @@ def test_switcher_links_land_on_existing_pages(site):
         here = (site / path).resolve()
         own = links["he" if path.startswith("he/") else "en"]
         assert (site / path / own).resolve() == here, f"{path}: its own edition's link is not itself"
-        if path.startswith("notebooks/"):
-            assert "/he/chapters/" in (site / path / links["he"]).resolve().as_posix() + "/", path
+        other = links["en" if path.startswith("he/") else "he"]
+        expected = path.removeprefix("he/") if path.startswith("he/") else f"he/{path}"
+        assert (site / path / other).resolve() == (site / expected).resolve(), f"{path}: other edition {other}"
         assert 'rel="alternate" href' not in html, (
             f"{path}: a rel=alternate link makes the theme fetch a sitemap beside it"
         )
 
 
-def test_hebrew_pages_link_to_the_shared_notebooks(site):
+def test_hebrew_pages_link_to_the_hebrew_notebooks(site):
     html = (site / "he/chapters/a2-rnncell-parameters/index.html").read_text(encoding="utf-8")
-    assert 'href="../../../notebooks/a2_rnncell_parameters/"' in html
+    assert 'href="../../notebooks/a2_rnncell_parameters/"' in html  # he/notebooks/…
+    assert "../../../notebooks/" not in html, "a Hebrew chapter links to an English notebook"
 
 
-def test_sitemap_lists_every_page_once_and_no_hebrew_notebook(site):
+def test_sitemap_lists_every_page_once_with_its_other_edition(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert len(locs) == len(set(locs)) == len(site_pages(site)), "every page once"
-    assert "he/notebooks/" not in sitemap, "the notebooks have no Hebrew page"
+    for url in re.findall(r"<url>(.*?)</url>", sitemap, re.S):
+        loc = re.search(r"<loc>([^<]+)</loc>", url)[1]
+        alternates = dict(re.findall(r'hreflang="(\w+)" href="([^"]+)"', url))
+        if "/notebooks/" in loc:
+            assert sorted(alternates) == ["en", "he"], url
+            assert alternates["he"].endswith("/he/" + alternates["en"].split("/", 3)[3]), url
 
 
 def test_stamp_takes_either_page_of_a_pair_and_refuses_a_stranger(capsys, monkeypatch):

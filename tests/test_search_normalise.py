@@ -210,14 +210,48 @@ def test_the_book_excludes_its_print_pages_in_both_editions():
     assert excluded >= {"print/exam", "he/print/exam", "print/answer-key", "he/print/answer-key"}
 
 
-def test_the_build_hook_indexes_the_folder_mkdocs_writes_to(tmp_path: Path):
+def test_the_build_hook_indexes_the_folder_mkdocs_writes_to(tmp_path: Path, monkeypatch):
     """``mkdocs serve`` builds into a temporary folder: the hook takes it from the config."""
     from book import mkdocs_hooks
 
+    monkeypatch.setenv("BOOK_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "index.html").write_text(_page("he", "T", "<h1>כותרת</h1>"), encoding="utf-8")
     assert search_index.post_build in mkdocs_hooks.POST_BUILD
     search_index.post_build(tmp_path, {"docs_dir": str(tmp_path), "use_directory_urls": True})
     assert (tmp_path / "search" / "index.he.js").is_file()
+    assert (tmp_path / "cache" / "search" / "records.json").is_file(), "the records are kept under BOOK_CACHE_DIR"
+
+
+def test_page_records_are_reused_only_for_the_same_html(tmp_path: Path, monkeypatch):
+    """A rebuild re-parses only the pages whose HTML changed; a damaged cache file is an empty cache."""
+    path = tmp_path / "records.json"
+    one, two = _page("en", "One", "<h1>One</h1><p>a</p>"), _page("en", "Two", "<h1>Two</h1><p>b</p>")
+    first = search_index.RecordCache(path)
+    assert first.record(one) == search_index.page_record(one) and first.hits == 0
+    first.save()
+    parsed = []
+    real = search_index.page_record
+    monkeypatch.setattr(search_index, "page_record", lambda html: parsed.append(html) or real(html))
+    second = search_index.RecordCache(path)
+    assert second.record(one) == real(one) and second.hits == 1 and parsed == []
+    assert second.record(two)["t"] == "Two" and parsed == [two], "new HTML is parsed"
+    second.save()
+    assert len(json.loads(path.read_text(encoding="utf-8"))) == 2
+    path.write_text("{not json", encoding="utf-8")
+    third = search_index.RecordCache(path)
+    assert third.record(one) == real(one) and third.hits == 0
+
+
+def test_a_cached_build_writes_the_same_index(tmp_path: Path):
+    site = tmp_path / "site"
+    for rel, lang in [("index.html", "en"), ("he/index.html", "he"), ("chapters/a/index.html", "en")]:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(_page(lang, rel, f"<h1>{rel}</h1><p>text of {rel}</p>"), encoding="utf-8")
+    outputs = []
+    for cache in (None, tmp_path / "r.json", tmp_path / "r.json"):  # no cache, cold cache, warm cache
+        search_index.build(site, tmp_path / "docs", cache=cache)
+        outputs.append(sorted((p.name, p.read_text(encoding="utf-8")) for p in (site / "search").iterdir()))
+    assert outputs[0] == outputs[1] == outputs[2]
 
 
 def test_notebook_permalinks_are_not_part_of_the_title():

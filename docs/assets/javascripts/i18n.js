@@ -1,7 +1,7 @@
 /* The two editions (English at the site root, Hebrew under he/).
  *
  *  - bookText(key, …values): the interface text of the book's own scripts (exam
- *    mode, self-check boxes, the shape calculator) in the page's language, taken
+ *    mode, self-check boxes, practice blocks, the shape calculator) in the page's language, taken
  *    from <html lang>. "{0}", "{1}" … in a text are replaced by the values.
  *  - The language switcher in the header lands on the same page in the other
  *    edition. The build gives each page its alternates as <link rel="book-alternate"
@@ -31,6 +31,24 @@
       "check.right": "Right: {0}.",
       "check.wrong": "Not quite: {0} is not it.",
       "check.again": "Try again.",
+      "check.number": "Type a decimal number, for example 0.25 or 1.5.",
+      "check.commas_or_error": "Separate the sizes with commas, for example (3, 4), or type error.",
+      "practice.name": "Practice: variant {0}",
+      "practice.new": "New variant",
+      "practice.show": "Show solution",
+      "practice.hide": "Hide solution",
+      "practice.solution": "Worked solution",
+      "practice.tally": "Right at the first try: {0} of {1} questions (kept in this browser only).",
+      "practice.reset": "Reset tally",
+      "practice.reset.done": "Tally reset.",
+      "practice.bad_seed": "The seed in the address, '{0}', is not a whole number from 0 to {1}: here is a new variant instead.",
+      "practice.no_engine": "This practice block could not start: the script of kind '{0}' did not load.",
+      "practice.failed": "This variant could not be made ({0}): here is a new one.",
+      "practice.ph.int": "a whole number",
+      "practice.ph.shape": "e.g. (3, 4), or error",
+      "practice.ph.number": "e.g. 0.25",
+      "practice.error": "error",
+      "practice.link": "Link to this variant",
       "sc.name": "Shape calculator",
       "sc.load": "Load",
       "sc.add": "Add layer",
@@ -77,6 +95,24 @@
       "check.right": "נכון: \u2066{0}\u2069.",
       "check.wrong": "לא בדיוק: \u2066{0}\u2069 אינה התשובה.",
       "check.again": "נסו שוב.",
+      "check.number": "כתבו מספר עשרוני, למשל 0.25 או 1.5.",
+      "check.commas_or_error": "הפרידו בין הממדים בפסיקים, למשל (3, 4), או כתבו שגיאה.",
+      "practice.name": "תרגול: גרסה {0}",
+      "practice.new": "גרסה חדשה",
+      "practice.show": "הצגת הפתרון",
+      "practice.hide": "הסתרת הפתרון",
+      "practice.solution": "פתרון מלא",
+      "practice.tally": "נכון בניסיון הראשון: {0} מתוך {1} שאלות (נשמר בדפדפן הזה בלבד).",
+      "practice.reset": "איפוס הספירה",
+      "practice.reset.done": "הספירה אופסה.",
+      "practice.bad_seed": "ה־seed שבכתובת, \u2066'{0}'\u2069, אינו מספר שלם מ־0 עד {1}: הנה גרסה חדשה במקומו.",
+      "practice.no_engine": "בלוק התרגול לא עלה: הסקריפט מסוג \u2066'{0}'\u2069 לא נטען.",
+      "practice.failed": "לא ניתן היה ליצור את הגרסה הזו (\u2066{0}\u2069): הנה גרסה חדשה.",
+      "practice.ph.int": "מספר שלם",
+      "practice.ph.shape": "למשל (3, 4), או שגיאה",
+      "practice.ph.number": "למשל 0.25",
+      "practice.error": "שגיאה",
+      "practice.link": "קישור לגרסה הזו",
       "sc.name": "מחשבון צורות",
       "sc.load": "טעינה",
       "sc.add": "הוספת שכבה",

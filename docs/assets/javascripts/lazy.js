@@ -11,13 +11,18 @@
  * To opt a script in: put it in docs/assets/javascripts/, leave it out of
  * extra_javascript, and add an entry here, e.g.
  *   { selector: ".practice", scripts: ["practice-rng.js", "practice.js"] }
- * tests/test_browser_lazy.py checks that each entry's scripts load where its selector
+ * tests/test_browser_perf.py checks that each entry's scripts load where its selector
  * matches and nowhere else.
  */
 (function () {
   "use strict";
   var NEEDS = [
-    { selector: ".shape-calculator", scripts: ["shape-calculator.js", "shape-calculator-ui.js"] }
+    { selector: ".shape-calculator", scripts: ["shape-calculator.js", "shape-calculator-ui.js"] },
+    // practice blocks (issue 19): the seeded generator, the kind's generator, then the UI
+    { selector: '.practice[data-practice="a2"]', scripts: ["practice-rng.js", "practice-a2.js", "practice.js"] },
+    { selector: '.practice[data-practice="b1"]', scripts: ["practice-rng.js", "practice-b1.js", "practice.js"] },
+    { selector: '.practice[data-practice="b3"]', scripts: ["practice-rng.js", "shape-calculator.js", "practice-b3.js", "practice.js"] },
+    { selector: '.practice[data-practice="d"]', scripts: ["practice-rng.js", "practice-d.js", "practice.js"] }
   ];
   window.bookLazyScripts = NEEDS;  // for the tests
 

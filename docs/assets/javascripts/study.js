@@ -101,20 +101,33 @@
   }
 
   /* ---- self-check boxes ---- */
+  /* The one parser of typed answers, shared by the self-check boxes and the practice
+   * blocks (practice.js). kind: "int" | "shape" | "shape-or-error" | "number".
+   * Returns {value} (a normal form: "1234", "(3, 4)", "error", or a Number) or
+   * {error: message in the page's language}. "error" (Hebrew "שגיאה") is read only
+   * where the kind allows it. */
+  var ERROR_WORDS = ["error", "\u05e9\u05d2\u05d9\u05d0\u05d4"];
   function parseAnswer(kind, raw) {
-    var text = raw.trim();
+    var text = String(raw === undefined || raw === null ? "" : raw).trim();
     if (text === "") return { error: T("check.empty") };
     if (kind === "int") {
       var plain = text.replace(/[,\s_]/g, "");
       if (!/^[0-9]+$/.test(plain)) return { error: T("check.digits") };
       return { value: String(parseInt(plain, 10)) };
     }
-    if (kind === "shape") {
+    if (kind === "number") {
+      var num = text.replace(/\s/g, "").replace(/\u2212/g, "-");
+      if (/^[+-]?[0-9]+,[0-9]+$/.test(num)) num = num.replace(",", ".");  // a decimal comma
+      if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?$/i.test(num)) return { error: T("check.number") };
+      return { value: Number(num) };
+    }
+    if (kind === "shape-or-error" && ERROR_WORDS.indexOf(text.toLowerCase()) >= 0) return { value: "error" };
+    if (kind === "shape" || kind === "shape-or-error") {
       var inner = text.replace(/^[\[(]|[\])]$/g, "").replace(/torch\.Size\(\[|\]\)/g, "").trim();
       if (/[×x*]/i.test(inner) && !/,/.test(inner)) inner = inner.replace(/\s*[×x*]\s*/gi, ",");
       if (!/,/.test(inner)) {
         if (/^\s*[0-9]+\s*,?\s*$/.test(inner)) inner = inner.replace(/,?\s*$/, "");
-        else return { error: T("check.commas") };
+        else return { error: T(kind === "shape" ? "check.commas" : "check.commas_or_error") };
       }
       var parts = inner.split(",").map(function (p) { return p.trim(); }).filter(function (p) { return p !== ""; });
       for (var i = 0; i < parts.length; i++) {
