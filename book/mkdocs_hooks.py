@@ -57,10 +57,10 @@ from book.verified import stamp  # noqa: E402
 POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
 #: Functions of the built site folder (both editions), called in order once the whole site is built.
 POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
-POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
-POST_PAGE.append(header.post_page)  # the header's buttons in the HTML: its final size at first paint
-POST_BUILD.append(search_index.post_build)  # each edition's search index
-POST_BUILD.append(place_pdfs)  # a file at each PDF's address: make pdf's copy, else how to print it
+# Figures sized, math typeset, then the header's buttons written in (its final size at first paint).
+POST_PAGE.extend([page_weight.post_page, math_render.post_page, header.post_page])
+# Each edition's search index; a file at each PDF's address (make pdf's copy, else how to print it).
+POST_BUILD.extend([search_index.post_build, place_pdfs])
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 _STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
