@@ -41,10 +41,7 @@ from mkdocs.structure.pages import Page  # noqa: E402
 
 from book import facts  # noqa: E402
 
-# mkdocs runs this file again for every build (`mkdocs serve`), but Python keeps the
-# modules it imports: those whose source changed are reloaded, so an edit shows.
-for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
-    facts.fresh_import(_name)
+facts.reload_edited_book_modules()  # `mkdocs serve` runs this file again: an edited module shows
 
 import book.highlight_cache  # noqa: E402
 from book import bidi, edition, exam_mode, header, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
