@@ -134,6 +134,7 @@ def test_the_practice_scripts_load_only_on_practice_pages(server, browser):
         loaded = [s for s in _scripts(page) if s.startswith("practice")]
         assert loaded == ["practice-rng.js", f"practice-{kind}.js", "practice.js"], (path, loaded)
         page.wait_for_selector(f'.practice[data-practice="{kind}"][data-ready] input', timeout=5000)
+        assert page.url == server + path, "a plain chapter address is left as it is (no seed written into it)"
     page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
     page.evaluate("() => { window.__sameDocument = true; }")
     page.locator('.md-nav a[href$="chapters/b1-kl-asymmetry/"]').first.click()

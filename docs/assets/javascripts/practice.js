@@ -201,7 +201,6 @@
         return;
       }
       state = {};
-      writeSeed(kind, seed);
       name.textContent = T("practice.name", seed);
       link.href = seedUrl(kind, seed).href.replace(/#.*$/, "") + "#" + id;
       block.dataset.seed = String(seed);
@@ -235,6 +234,7 @@
     fresh.addEventListener("click", function () {
       notice.textContent = "";
       show(Rng.freshSeed());
+      writeSeed(kind, Number(block.dataset.seed));  // asked for: the address now names it, to share
     });
     toggle.addEventListener("click", function () { setSolution(solution.hidden); });
     reset.addEventListener("click", function () {
@@ -247,6 +247,9 @@
     var seed = raw === null ? null : Rng.parseSeed(raw);
     if (raw !== null && seed === null) notice.textContent = T("practice.bad_seed", raw, Rng.MAX_SEED);
     show(seed === null ? Rng.freshSeed() : seed);
+    // An address that names a seed keeps naming the variant shown (a bad one is replaced);
+    // a plain chapter address is left as it is: the block's own link names the variant.
+    if (raw !== null) writeSeed(kind, Number(block.dataset.seed));
     showTally();
   }
 
