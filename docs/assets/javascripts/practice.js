@@ -6,8 +6,9 @@
  * window.BookPractice.kinds[KIND] (practice-<kind>.js, see the contract in
  * PRACTICE.md): generate(seed) -> {prompt, questions, solution}, in both languages.
  *
- *  - The seed is in the page address (?practice-KIND=SEED), so a link or a reload
- *    gives the same variant. A bad seed there gives a clear note and a new variant.
+ *  - A seed in the page address (?practice-KIND=SEED) gives its variant, so a link or a
+ *    reload gives the same one; "New variant" writes its seed there, and the block's own
+ *    link always names the variant shown. A bad seed gives a clear note and a new variant.
  *  - Typed answers are read by the self-check parser of study.js
  *    (window.bookSelfCheckParse), so the messages for bad input are the same.
  *  - The tally (right at the first try, of the questions tried) is kept per kind in
