@@ -227,6 +227,16 @@ _MEMORY: dict[str, tuple[str, dict[str, Any]]] = {}
 _DISK: list[Path] = []
 
 
+def reload_edited_book_modules() -> None:
+    """Reload every imported ``book.*`` module (but this one) whose source changed since it was imported.
+
+    mkdocs runs the hooks file again for every build of ``mkdocs serve``, but Python
+    keeps the modules it imported: without this, an edit of a build module would not show.
+    """
+    for name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
+        fresh_import(name)
+
+
 def use_disk_cache(folder: Path | None) -> None:
     """Keep each module's facts in ``folder`` too (``None``: memory only), keyed by ``fingerprint``."""
     _DISK[:] = [folder] if folder is not None else []

@@ -41,13 +41,10 @@ from mkdocs.structure.pages import Page  # noqa: E402
 
 from book import facts  # noqa: E402
 
-# mkdocs runs this file again for every build (`mkdocs serve`), but Python keeps the
-# modules it imports: those whose source changed are reloaded, so an edit shows.
-for _name in sorted(n for n in sys.modules if n.startswith("book.") and n != "book.facts"):
-    facts.fresh_import(_name)
+facts.reload_edited_book_modules()  # `mkdocs serve` runs this file again: an edited module shows
 
 import book.highlight_cache  # noqa: E402
-from book import bidi, edition, exam_mode, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
+from book import bidi, edition, exam_mode, header, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
 from book.pdf_files import post_build as place_pdfs  # noqa: E402
@@ -57,9 +54,10 @@ from book.verified import stamp  # noqa: E402
 POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
 #: Functions of the built site folder (both editions), called in order once the whole site is built.
 POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
-POST_PAGE.extend([page_weight.post_page, math_render.post_page])  # figures sized, then math typeset
-POST_BUILD.append(search_index.post_build)  # each edition's search index
-POST_BUILD.append(place_pdfs)  # a file at each PDF's address: make pdf's copy, else how to print it
+# Figures sized, math typeset, then the header's buttons written in (its final size at first paint).
+POST_PAGE.extend([page_weight.post_page, math_render.post_page, header.post_page])
+# Each edition's search index; a file at each PDF's address (make pdf's copy, else how to print it).
+POST_BUILD.extend([search_index.post_build, place_pdfs])
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 _STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 

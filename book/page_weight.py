@@ -4,6 +4,26 @@
 ``width`` and ``height`` it is shown at (from the SVG's own size or its ``viewBox``),
 so the browser reserves its box before the file arrives and nothing below it shifts
 (the theme's ``height: auto; max-width: 100%`` keeps it fluid), and ``decoding="async"``.
+
+``slim_code(html)``: fewer elements in the listings, the same text and the same colours.
+Pygments wraps every token in a ``<span>``: a long chapter's listings were a third of
+its DOM, and the DOM's size is what a phone pays for in style and layout time. A name
+(``n``) and whitespace (``w``) span are unwrapped: the theme gives a name the code's
+own colour (``--md-code-hl-name-color`` is ``--md-code-fg-color`` in both schemes,
+book.css keeps it so) and whitespace has none. A run of operator (``o``) and
+punctuation (``p``) spans, with only spaces between them, becomes one span: the two
+share one colour in both schemes (book.css); so do the spans of one comment or string
+class split at line ends. Only the listings of ``pymdownx.highlight``
+(``<div class="highlight"><pre>``) are touched; notebook cells keep nbconvert's markup.
+
+``defer_scripts(html)``: the theme's bundle and the book's scripts (all at the end of
+``<body>``) get ``defer``: they run in the same order, after the page is parsed, and no
+longer hold up its first paint (Lighthouse counted each as render-blocking).
+
+``preload_math_fonts(html)``: a page with typeset math asks for KaTeX's two main fonts
+(upright and math italic) from ``<head>``, so they arrive with the CSS instead of after
+the first paint, when their swap would reflow the text (a layout shift). Not when the
+page is read from file:// (fonts are fetched in CORS mode, which file:// refuses).
 """
 
 from __future__ import annotations
@@ -15,6 +35,15 @@ from pathlib import Path
 
 _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\ssrc="([^"]+)"')
+_LISTING = re.compile(r'(<div class="(?:language-[\w-]+ )?highlight"><pre>)(.*?)(</pre>)', re.S)
+_PLAIN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+_OP_RUN = re.compile(r'<span class="[op]">[^<]*</span>(?:[ \t]*<span class="[op]">[^<]*</span>)+')
+_SAME_RUN = re.compile(r'(<span class="(c1?|sd|s[12]?|k|kn|nn|ch|cm)">[^<]*)</span>(\s*)<span class="\2">')
+_OP_TEXT = re.compile(r'<span class="[op]">([^<]*)</span>')
+_SCRIPT = re.compile(r'<script src="([^"]*assets/javascripts/[^"]+\.js)"></script>')
+_KATEX_CSS = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/vendor/katex/katex\.min\.css">')
+MATH_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+_PRELOAD_MARK = "/* book: math fonts */ "
 _VIEWBOX = re.compile(r'<svg\b[^>]*?\sviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', re.S)
 _WH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"', re.S)
 
@@ -61,6 +90,68 @@ def size_images(html: str, page_url: str, docs_dir: Path) -> str:
     return _IMG.sub(one, html)
 
 
+def _slim_listing(code: str) -> str:
+    code = _PLAIN.sub(r"\1", code)
+    code = _OP_RUN.sub(lambda m: '<span class="p">' + _OP_TEXT.sub(r"\1", m[0]) + "</span>", code)
+    # Pygments closes a token's span at each line end (a docstring, a comment block): spans of one
+    # class with only spaces or line breaks between them become one (text colour only: no background).
+    while True:
+        merged = _SAME_RUN.sub(r"\1\3", code)
+        if merged == code:
+            return code
+        code = merged
+
+
+def slim_code(html: str) -> str:
+    """Each listing with its name and whitespace spans unwrapped and its operator/punctuation runs merged.
+
+    >>> slim_code('<div class="highlight"><pre><code><span class="n">x</span><span class="w"> </span>'
+    ...           '<span class="o">=</span> <span class="p">(</span><span class="mi">1</span></code></pre>')
+    '<div class="highlight"><pre><code>x <span class="p">= (</span><span class="mi">1</span></code></pre>'
+    >>> slim_code('<div class="highlight"><pre><code><span class="c1"># a</span>\\n\\n<span class="c1"># b</span>'
+    ...           '</code></pre>')
+    '<div class="highlight"><pre><code><span class="c1"># a\\n\\n# b</span></code></pre>'
+    """
+    return _LISTING.sub(lambda m: m[1] + _slim_listing(m[2]) + m[3], html)
+
+
+def defer_scripts(html: str) -> str:
+    """Every ``<script src="…assets/javascripts/….js">`` (no other attribute) with ``defer``.
+
+    >>> defer_scripts('<script src="../assets/javascripts/study.js"></script><script>x()</script>')
+    '<script src="../assets/javascripts/study.js" defer></script><script>x()</script>'
+    """
+    return _SCRIPT.sub(r'<script src="\1" defer></script>', html)
+
+
+def preload_math_fonts(html: str) -> str:
+    """On a page with math (``arithmatex``'s markup: this step may run before or after
+    ``book.math_render``), a script in ``<head>`` before KaTeX's stylesheet that preloads ``MATH_FONTS``.
+
+    A script, not ``<link rel="preload">`` tags: fonts are fetched in CORS mode, which a page
+    opened from file:// refuses (an error in the console), so there it adds nothing.
+
+    >>> out = preload_math_fonts('<link rel="stylesheet" href="../assets/vendor/katex/katex.min.css">'
+    ...                          '<span class="arithmatex">')
+    >>> out.startswith('<script>if (location.protocol !== "file:") ["KaTeX_Main-Regular.woff2", ')
+    True
+    >>> preload_math_fonts('<link rel="stylesheet" href="assets/vendor/katex/katex.min.css"><p>no math</p>')
+    '<link rel="stylesheet" href="assets/vendor/katex/katex.min.css"><p>no math</p>'
+    """
+    css = _KATEX_CSS.search(html)
+    if not css or 'class="arithmatex"' not in html or _PRELOAD_MARK in html:
+        return html
+    names = ", ".join(f'"{name}"' for name in MATH_FONTS)
+    script = (
+        f'<script>if (location.protocol !== "file:") [{names}].forEach(function (f) {{ {_PRELOAD_MARK}'
+        'var l = document.createElement("link"); l.rel = "preload"; l.as = "font"; l.type = "font/woff2"; '
+        f'l.crossOrigin = "anonymous"; l.href = "{css[1]}assets/vendor/katex/fonts/" + f; '
+        "document.head.appendChild(l); });</script>"
+    )
+    return html[: css.start()] + script + html[css.start() :]
+
+
 def post_page(html: str, page, config) -> str:
-    """The build step (``POST_PAGE``): ``size_images`` for a finished page (``page.url``, ``config["docs_dir"]``)."""
-    return size_images(html, page.url, Path(config["docs_dir"]))
+    """The build step (``POST_PAGE``): ``size_images`` (``page.url``, ``config["docs_dir"]``), ``slim_code``,
+    ``defer_scripts``, ``preload_math_fonts``."""
+    return preload_math_fonts(defer_scripts(slim_code(size_images(html, page.url, Path(config["docs_dir"])))))

@@ -57,6 +57,7 @@ def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, bro
     click_nav(page, "notebooks/a2_rnncell_parameters/")
     page.wait_for_load_state("networkidle")
     assert page.url == server + "he/notebooks/a2_rnncell_parameters/"
+    page.wait_for_selector(".jupyter-wrapper pre")  # instant navigation swaps the content after the address
     assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["he", "rtl"]
     assert page.evaluate("() => getComputedStyle(document.querySelector('.jupyter-wrapper pre')).direction") == "ltr"
     assert "הריצו בעצמכם" in page.locator("article h1").first.inner_text()

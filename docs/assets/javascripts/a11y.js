@@ -10,8 +10,18 @@
       if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fix); else fix();
-  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(fix);
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fix);  // and once their fonts load
-  window.addEventListener("load", fix);
+  /* Measuring a region forces a layout of the page, which on a long page is a long task:
+   * the triggers below (page ready or swapped, fonts loaded, load) are coalesced into one
+   * measurement in the next idle moment (within 200 ms). */
+  var pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    var run = function () { pending = false; fix(); };
+    if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 200 }); else setTimeout(run, 50);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", schedule); else schedule();
+  if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(schedule);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);  // and once their fonts load
+  window.addEventListener("load", schedule);
 })();

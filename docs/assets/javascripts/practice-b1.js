@@ -13,7 +13,9 @@
   "use strict";
   var api = factory(typeof module === "object" && module.exports ? require("./practice-rng.js") : root.BookPracticeRng);
   if (typeof module === "object" && module.exports) module.exports = api;
-  else { root.BookPractice = root.BookPractice || { kinds: {} }; root.BookPractice.kinds[api.kind] = api; }
+  else { root.BookPractice = root.BookPractice || { kinds: {} }; root.BookPractice.kinds[api.kind] = api;
+    // loaded after the UI (instant navigation to another practice page): draw its blocks now
+    if (typeof root.BookPractice.refresh === "function") root.BookPractice.refresh(); }
 })(typeof self !== "undefined" ? self : this, function (Rng) {
   "use strict";
 

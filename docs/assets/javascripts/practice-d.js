@@ -24,6 +24,8 @@
   } else {
     root.BookPractice = root.BookPractice || { kinds: {} };
     root.BookPractice.kinds[api.kind] = api;
+    // loaded after the UI (instant navigation to another practice page): draw its blocks now
+    if (typeof root.BookPractice.refresh === "function") root.BookPractice.refresh();
   }
 })(typeof self !== "undefined" ? self : this, function (deps) {
   "use strict";

@@ -6,8 +6,9 @@
  * window.BookPractice.kinds[KIND] (practice-<kind>.js, see the contract in
  * PRACTICE.md): generate(seed) -> {prompt, questions, solution}, in both languages.
  *
- *  - The seed is in the page address (?practice-KIND=SEED), so a link or a reload
- *    gives the same variant. A bad seed there gives a clear note and a new variant.
+ *  - A seed in the page address (?practice-KIND=SEED) gives its variant, so a link or a
+ *    reload gives the same one; "New variant" writes its seed there, and the block's own
+ *    link always names the variant shown. A bad seed gives a clear note and a new variant.
  *  - Typed answers are read by the self-check parser of study.js
  *    (window.bookSelfCheckParse), so the messages for bad input are the same.
  *  - The tally (right at the first try, of the questions tried) is kept per kind in
@@ -201,7 +202,6 @@
         return;
       }
       state = {};
-      writeSeed(kind, seed);
       name.textContent = T("practice.name", seed);
       link.href = seedUrl(kind, seed).href.replace(/#.*$/, "") + "#" + id;
       block.dataset.seed = String(seed);
@@ -235,6 +235,7 @@
     fresh.addEventListener("click", function () {
       notice.textContent = "";
       show(Rng.freshSeed());
+      writeSeed(kind, Number(block.dataset.seed));  // asked for: the address now names it, to share
     });
     toggle.addEventListener("click", function () { setSolution(solution.hidden); });
     reset.addEventListener("click", function () {
@@ -247,6 +248,9 @@
     var seed = raw === null ? null : Rng.parseSeed(raw);
     if (raw !== null && seed === null) notice.textContent = T("practice.bad_seed", raw, Rng.MAX_SEED);
     show(seed === null ? Rng.freshSeed() : seed);
+    // An address that names a seed keeps naming the variant shown (a bad one is replaced);
+    // a plain chapter address is left as it is: the block's own link names the variant.
+    if (raw !== null) writeSeed(kind, Number(block.dataset.seed));
     showTally();
   }
 

@@ -193,20 +193,27 @@
     }
   });
 
-  // The header button, added once per page (the header survives instant navigation).
+  // The header button: written into the page by the build (book/header.py, so the header
+  // has its final size at first paint), else added here; given its behaviour once per page
+  // (the header survives instant navigation).
   function addButton() {
     var header = document.querySelector(".md-header__inner");
-    if (!header || header.querySelector(".book-search__open")) return;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "md-header__button book-search__open";
-    button.setAttribute("aria-label", t("name"));
-    button.title = t("name") + " (/)";
-    button.innerHTML = ICON + '<span class="book-search__open-label" aria-hidden="true"></span>';
-    button.querySelector(".book-search__open-label").textContent = t("open");
+    if (!header) return;
+    var button = header.querySelector(".book-search__open");
+    if (!button) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-header__button book-search__open";
+      button.setAttribute("aria-label", t("name"));
+      button.title = t("name") + " (/)";
+      button.innerHTML = ICON + '<span class="book-search__open-label" aria-hidden="true"></span>';
+      button.querySelector(".book-search__open-label").textContent = t("open");
+      var source = header.querySelector(".md-header__source");
+      header.insertBefore(button, source || null);
+    }
+    if (button.dataset.ready) return;
+    button.dataset.ready = "true";
     button.addEventListener("click", function () { opener = button; open(); });
-    var source = header.querySelector(".md-header__source");
-    header.insertBefore(button, source || null);
   }
   function apply() { addButton(); close(true); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", apply); else apply();

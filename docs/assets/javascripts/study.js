@@ -40,9 +40,14 @@
       button = document.createElement("button");
       button.type = "button";
       button.className = "md-header__button book-mode-toggle";
-      button.addEventListener("click", function () { setExamMode(!examMode()); });
       var anchor = header.querySelector("form.md-header__option, .md-search") || null;
       header.insertBefore(button, anchor);
+    }
+    // The build writes the button into the header (book/header.py), so the header has its
+    // final size at first paint; here it gets its behaviour, once.
+    if (!button.dataset.ready) {
+      button.dataset.ready = "true";
+      button.addEventListener("click", function () { setExamMode(!examMode()); });
     }
     var on = examMode();
     button.setAttribute("aria-pressed", on ? "true" : "false");

@@ -1,0 +1,163 @@
+"""What keeps the pages fast on a phone (issue 16): nothing moves after first paint, scripts only where needed.
+
+- The header has its final size in the HTML: on a 360 px and a 412 px phone (Lighthouse's),
+  in both editions, the header and its buttons have the same boxes with JavaScript off (what
+  the first paint shows) and after the scripts have run; and no layout shift the browser
+  records on load names the header or the page below it.
+- The shape calculator's scripts (docs/assets/javascripts/lazy.js) load on the B3 pages and
+  on no other; reached by instant navigation, the calculator still starts.
+- Every image of every page carries its width and height (book/page_weight.py); every
+  script of the book is deferred; listings lost no text to ``slim_code``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import site_pages
+
+PHONES = ({"width": 360, "height": 740}, {"width": 412, "height": 823})
+PAGES = ("", "chapters/c-lipschitz-rnn/", "chapters/a2-rnncell-parameters/", "notebooks/c_lipschitz_rnn/")
+HE_PAGES = ("he/", "he/chapters/c-lipschitz-rnn/", "he/chapters/b3-cnn-shapes/")
+
+HEADER_JS = """() => {
+  const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
+                     return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]; };
+  const q = s => box(document.querySelector(s));
+  return {header: q('.md-header'), title: q('.md-header__title'), toggle: q('.book-mode-toggle'),
+          search: q('.book-search__open'), select: q('.md-select'), container: q('.md-container')};
+}"""
+
+#: Layout shifts on load, recorded from the first paint on.
+SHIFTS_INIT = """window.__bookShifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.__bookShifts.push({
+  value: e.value, sources: e.sources.map(s => s.node && s.node.nodeType === 1
+    ? (s.node.tagName + '.' + s.node.className) : String(s.node && s.node.nodeName))}); })
+  .observe({type: 'layout-shift', buffered: true});"""
+
+HEADER_PARTS = ("md-header", "md-container", "md-select", "md-header__option", "book-mode-toggle", "book-search")
+
+
+def _header(browser, url: str, viewport: dict, javascript: bool) -> dict:
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        return page.evaluate(HEADER_JS)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES + HE_PAGES)
+def test_the_header_has_its_final_size_at_first_paint(server, browser, path):
+    for viewport in PHONES:
+        first = _header(browser, server + path, viewport, javascript=False)
+        final = _header(browser, server + path, viewport, javascript=True)
+        assert first["toggle"] and first["search"], f"{path}: the build did not write the header buttons: {first}"
+        # The page below the header starts where it started (its length may change: copy buttons, forms).
+        first["container"], final["container"] = first["container"][:3], final["container"][:3]
+        for key in ("header", "title", "toggle", "search", "select", "container"):
+            assert first[key] == final[key], f"{path} at {viewport['width']} px: {key} {first[key]} -> {final[key]}"
+        # The title row keeps the whole width: the book's name is not cut by the buttons.
+        assert final["title"][2] >= viewport["width"] - 16, final
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ("chapters/a2-rnncell-parameters/", "he/", "exam/"))
+def test_no_layout_shift_moves_the_header_or_the_page(server, browser, path):
+    context = browser.new_context(viewport=PHONES[1])
+    context.add_init_script(SHIFTS_INIT)
+    page = context.new_page()
+    page.goto(server + path, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    shifts = page.evaluate("window.__bookShifts")
+    context.close()
+    # A button may move sideways by a few pixels while the header is still being parsed
+    # (scores about 0.002); the header growing after first paint scored 0.25.
+    bad = [s for s in shifts if any(part in src for src in s["sources"] for part in HEADER_PARTS)]
+    assert sum(s["value"] for s in bad) < 0.01, f"{path}: the header or the page moved after first paint: {bad}"
+    # The check sees shifts at all: a header grown by script is caught.
+    context = browser.new_context(viewport=PHONES[1])
+    context.add_init_script(SHIFTS_INIT)
+    page = context.new_page()
+    page.goto(server + path, wait_until="networkidle")
+    page.evaluate("() => { document.querySelector('.md-header__inner').style.paddingTop = '30px'; }")
+    page.wait_for_timeout(300)
+    moved = page.evaluate("window.__bookShifts")
+    context.close()
+    assert sum(s["value"] for s in moved if any("md-container" in src for src in s["sources"])) >= 0.01, moved
+
+
+def _scripts(page) -> list[str]:
+    return page.evaluate("() => [...document.scripts].map(s => s.src.split('/').pop()).filter(Boolean)")
+
+
+@pytest.mark.browser
+def test_the_shape_calculator_scripts_load_only_where_a_calculator_is(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server, wait_until="networkidle")
+    assert "lazy.js" in _scripts(page)
+    needs = page.evaluate("window.bookLazyScripts")
+    calc = next(n for n in needs if n["selector"] == ".shape-calculator")
+    assert calc["scripts"] == ["shape-calculator.js", "shape-calculator-ui.js"]
+    for path in ("", "chapters/c-lipschitz-rnn/", "he/chapters/a2-rnncell-parameters/", "exam/"):
+        page.goto(server + path, wait_until="networkidle")
+        assert not set(calc["scripts"]) & set(_scripts(page)), path
+        assert page.evaluate("typeof window.ShapeCalculator") == "undefined", path
+    for path in ("chapters/b3-cnn-shapes/", "he/chapters/b3-cnn-shapes/"):
+        page.goto(server + path, wait_until="networkidle")
+        assert set(calc["scripts"]) <= set(_scripts(page)), path
+        page.wait_for_selector(".shape-calculator[data-ready] table", timeout=5000)
+    # Instant navigation from a page without a calculator: the scripts come, the calculator starts.
+    page.goto(server, wait_until="networkidle")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator('.md-nav a[href$="chapters/b3-cnn-shapes/"]').first.click()
+    page.wait_for_selector(".shape-calculator[data-ready] table", timeout=10000)
+    assert page.evaluate("window.__sameDocument") is True, "the link was followed with a full page load"
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_practice_scripts_load_only_on_practice_pages(server, browser):
+    """Each practice kind's scripts come with its block; instant navigation to another kind draws it."""
+    context = browser.new_context()
+    page = context.new_page()
+    for path in ("", "chapters/c-lipschitz-rnn/", "exam/"):
+        page.goto(server + path, wait_until="networkidle")
+        assert not [s for s in _scripts(page) if s.startswith("practice")], path
+    for kind, path in (("a2", "chapters/a2-rnncell-parameters/"), ("d", "he/chapters/d-cnn-characteristics/")):
+        page.goto(server + path, wait_until="networkidle")
+        loaded = [s for s in _scripts(page) if s.startswith("practice")]
+        assert loaded == ["practice-rng.js", f"practice-{kind}.js", "practice.js"], (path, loaded)
+        page.wait_for_selector(f'.practice[data-practice="{kind}"][data-ready] input', timeout=5000)
+        assert page.url == server + path, "a plain chapter address is left as it is (no seed written into it)"
+    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator('.md-nav a[href$="chapters/b1-kl-asymmetry/"]').first.click()
+    page.wait_for_selector('.practice[data-practice="b1"][data-ready] input', timeout=10000)
+    assert page.evaluate("window.__sameDocument") is True, "the link was followed with a full page load"
+    context.close()
+
+
+def test_every_image_has_its_size_and_every_script_is_deferred(site):
+    unsized, blocking = {}, {}
+    for path in site_pages(site):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        imgs = [t for t in re.findall(r"<img\b[^>]*>", html) if not (" width=" in t and " height=" in t)]
+        if imgs:
+            unsized[path or "/"] = imgs[:3]
+        scripts = [t for t in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html) if " defer" not in t]
+        if scripts:
+            blocking[path or "/"] = scripts
+    assert not unsized, unsized
+    assert not blocking, blocking
+    c = (site / "chapters" / "c-lipschitz-rnn" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="n">' not in c and "class LipschitzRNNCell" in re.sub(r"<[^>]+>", "", c)
+    for path in ("", "he/", "chapters/b3-cnn-shapes/"):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        scripts = re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
+        assert not [s for s in scripts if "shape-calculator" in s] and any(s.endswith("lazy.js") for s in scripts), path
