@@ -52,7 +52,7 @@ def test_scripts_deferred_and_math_fonts_preloaded_only_with_math():
     page = (
         '<head><link rel="stylesheet" href="../../assets/vendor/katex/katex.min.css"></head>'
         '<body><span class="arithmatex">x</span><script src="../../assets/javascripts/bundle.1.min.js"></script>'
-        '<script>inline()</script></body>'
+        "<script>inline()</script></body>"
     )
     out = preload_math_fonts(defer_scripts(page))
     assert '<script src="../../assets/javascripts/bundle.1.min.js" defer></script><script>inline()</script>' in out
