@@ -19,8 +19,8 @@ import pytest
 from conftest import site_pages
 
 PHONES = ({"width": 360, "height": 740}, {"width": 412, "height": 823})
-PAGES = ("", "chapters/c-lipschitz-rnn/", "chapters/a2-rnncell-parameters/", "notebooks/c_lipschitz_rnn/")
-HE_PAGES = ("he/", "he/chapters/c-lipschitz-rnn/", "he/chapters/b3-cnn-shapes/")
+PAGES = ("", "chapters/c-lipschitz-rnn/", "notebooks/a2_rnncell_parameters/")
+HE_PAGES = ("he/", "he/chapters/b3-cnn-shapes/")
 
 HEADER_JS = """() => {
   const box = e => { if (!e) return null; const r = e.getBoundingClientRect();

@@ -58,8 +58,14 @@ def readers(pdfs) -> dict[str, PdfReader]:
     return {name: PdfReader(path) for name, path in pdfs.items()}
 
 
-def _text(reader: PdfReader) -> str:
-    return " ".join((p.extract_text() or "") for p in reader.pages).replace("\n", " ")
+@pytest.fixture(scope="module")
+def texts(readers) -> dict[str, list[str]]:
+    """Each PDF's text, page by page, extracted once (pypdf takes seconds per book)."""
+    return {name: [p.extract_text() or "" for p in reader.pages] for name, reader in readers.items()}
+
+
+def _text(pages: list[str]) -> str:
+    return " ".join(pages).replace("\n", " ")
 
 
 def words(text: str) -> list[str]:
@@ -130,14 +136,14 @@ def test_every_font_is_embedded(readers):
 
 
 @browser
-def test_every_page_carries_its_number(readers):
+def test_every_page_carries_its_number(texts):
     for lang in EDITIONS:
         for kind in PAGES:
-            reader = readers[pdf_name(kind, lang)]
-            n = len(reader.pages)
-            for k, page in enumerate(reader.pages, 1):
+            pages = texts[pdf_name(kind, lang)]
+            n = len(pages)
+            for k, page in enumerate(pages, 1):
                 footer = WORDS[lang]["page"].format(k=k, n=n)
-                assert reads(page.extract_text(), footer), f"{pdf_name(kind, lang)} page {k}: no '{footer}'"
+                assert reads(page, footer), f"{pdf_name(kind, lang)} page {k}: no '{footer}'"
 
 
 def _contents_pages(reader: PdfReader, lang: str) -> int:
@@ -194,11 +200,12 @@ def h1(site: Path, path: str) -> str:
 
 @browser
 @pytest.mark.parametrize("lang", list(EDITIONS))
-def test_book_contents_and_bookmarks_list_every_page_at_its_page(readers, site, lang):
+def test_book_contents_and_bookmarks_list_every_page_at_its_page(readers, texts, site, lang):
     reader = readers[pdf_name("book", lang)]
+    page_text = texts[pdf_name("book", lang)]
     toc_pages = _contents_pages(reader, lang)
     assert 1 <= toc_pages <= 3
-    contents = " ".join(reader.pages[k].extract_text() for k in range(toc_pages))
+    contents = " ".join(page_text[:toc_pages])
     assert reads(contents, WORDS[lang]["contents"]) and reads(contents, site_name(lang))
     pages = book_entries(lang)
     marks = _bookmarks(reader)
@@ -210,19 +217,19 @@ def test_book_contents_and_bookmarks_list_every_page_at_its_page(readers, site, 
         assert reads(contents, f"{title} {at + 1}"), f"contents: no line '{title} … {at + 1}'"
         # the page named there is where the page begins: its own title is on it, in reading order
         heading = h1(site, entry.path)
-        assert reads(reader.pages[at].extract_text(), heading), f"{pdf_name('book', lang)} p.{at + 1}: no '{heading}'"
+        assert reads(page_text[at], heading), f"{pdf_name('book', lang)} p.{at + 1}: no '{heading}'"
     sections = {e.section for e in pages if e.section}
     assert sections <= {item.title for item in reader.outline if not isinstance(item, list)}
 
 
 @browser
-def test_hebrew_text_extracts_in_reading_order(readers, site):
-    exam = _text(readers["exam-blank.he.pdf"])
+def test_hebrew_text_extracts_in_reading_order(texts, site):
+    exam = _text(texts["exam-blank.he.pdf"])
     heading = h1(site, "he/print/exam/")
     assert re.search(r"[\u05d0-\u05ea]", heading), heading
     assert reads(exam, heading), heading
     assert not reads(exam, " ".join(words(heading)[::-1])), "the heading's words come out backwards"
-    key = _text(readers["answer-key.he.pdf"])
+    key = _text(texts["answer-key.he.pdf"])
     assert reads(key, h1(site, "he/print/answer-key/"))
     # an English paragraph in a Hebrew page stays left to right, numbers whole
     assert f"{lookup('a2_rnncell_parameters', 'total'):,}" in key
@@ -230,34 +237,33 @@ def test_hebrew_text_extracts_in_reading_order(readers, site):
 
 
 @browser
-def test_blank_exams_have_every_question_and_no_answer(readers):
+def test_blank_exams_have_every_question_and_no_answer(texts):
     total = f"{lookup('a2_rnncell_parameters', 'total'):,}"
     for lang in EDITIONS:
-        text = _text(readers[pdf_name("exam-blank", lang)])
+        text = _text(texts[pdf_name("exam-blank", lang)])
         for phrase in ("RNNCell", "Conv2d(3, 5, 3)", "Lipschitz"):
             assert phrase in text, (lang, phrase)
         assert total not in text, lang
-    english = _text(readers["exam-blank.pdf"])
+    english = _text(texts["exam-blank.pdf"])
     for phrase in QUESTIONS:
         assert phrase in english, phrase
     assert "Chapter A2" not in english  # links to chapters are left out of the printout
 
 
 @browser
-def test_answer_key_has_the_chapters_answers(readers):
-    reader = readers["answer-key.pdf"]
-    text = _text(reader)
+def test_answer_key_has_the_chapters_answers(texts):
+    text = _text(texts["answer-key.pdf"])
     assert f"{lookup('a2_rnncell_parameters', 'total'):,}" in text
     assert "weight_ih" in text and "bias_hh" in text
-    for page in reader.pages:
-        body = (page.extract_text() or "").replace(WORDS["en"]["page"].format(k="", n="").strip(), "")
+    for page in texts["answer-key.pdf"]:
+        body = page.replace(WORDS["en"]["page"].format(k="", n="").strip(), "")
         assert words(body), "a blank page in the answer key"
 
 
 @browser
-def test_math_is_typeset_in_both_books(readers):
+def test_math_is_typeset_in_both_books(texts):
     for lang in EDITIONS:
-        text = _text(readers[pdf_name("book", lang)])
+        text = _text(texts[pdf_name("book", lang)])
         # KaTeX's rendering of tanh is in the text, the TeX source is not.
         assert "tanh" in text and "\\tanh" not in text, lang
 
