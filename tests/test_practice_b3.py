@@ -245,7 +245,12 @@ def test_the_chapter_has_the_practice_block_in_both_editions(page, heading):
     # The page loads its scripts through lazy.js (tests/test_browser_perf.py watches them load).
     lazy = (DOCS / "assets" / "javascripts" / "lazy.js").read_text(encoding="utf-8")
     entry = re.search(r"selector: '\.practice\[data-practice=\"b3\"\]', scripts: (\[[^\]]*\])", lazy)
-    assert entry and json.loads(entry[1]) == ["practice-rng.js", "shape-calculator.js", "practice-b3.js", "practice.js"], entry
+    assert entry and json.loads(entry[1]) == [
+        "practice-rng.js",
+        "shape-calculator.js",
+        "practice-b3.js",
+        "practice.js",
+    ], entry
 
 
 def test_without_node_these_tests_fail_under_ci_and_skip_otherwise(monkeypatch):
