@@ -349,6 +349,8 @@ def facts() -> dict[str, object]:
                 "search_on_open",
                 "serve_page_edit",
                 "serve_snippet_edit",
+                "kept_parts",
+                "kept_date",
             )
         } | _targets()
     r = json.loads(OUT.read_text(encoding="utf-8"))
@@ -375,8 +377,22 @@ def facts() -> dict[str, object]:
         "lighthouse_version": lh.get("version", "—"),
         **_search_facts(r.get("search_savings")),
         **_serve_facts(r.get("serve")),
+        **_kept_facts(r.get("kept_from_earlier_run")),
         **_targets(),
     }
+
+
+def _kept_facts(kept: dict | None) -> dict[str, str]:
+    """What a reduced run (``--skip-…``) did not measure again, and the date of the run it comes from.
+
+    >>> _kept_facts({"parts": ["lighthouse", "test_suite_s"], "date": "2026-12-06"})
+    {'kept_parts': '`lighthouse`, `test_suite_s`', 'kept_date': '2026-12-06'}
+    >>> _kept_facts(None)
+    {'kept_parts': '—', 'kept_date': '—'}
+    """
+    if not kept:
+        return {"kept_parts": "—", "kept_date": "—"}
+    return {"kept_parts": ", ".join(f"`{part}`" for part in kept["parts"]), "kept_date": str(kept["date"])}
 
 
 def _serve_facts(serve: dict | None) -> dict[str, str]:
