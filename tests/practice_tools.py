@@ -75,3 +75,15 @@ def contract_problems(variant: dict) -> list[str]:
         if answer["type"] == "int" and not (isinstance(answer["value"], int) and 0 <= answer["value"] <= 2**53):
             problems.append(f"{q['id']}: not an exact integer {answer['value']!r}")
     return problems
+
+
+def both_languages(pair: dict, where: str, plain: bool = False) -> None:
+    """Both languages, non-empty, each in its own script; ``plain``: text without HTML (labels, hints)."""
+    assert set(pair) == {"en", "he"}, where
+    if plain:
+        assert "<" not in pair["en"] + pair["he"], f"{where}: HTML in a plain-text field"
+    assert pair["en"].strip() and pair["he"].strip(), where
+    assert HEBREW.search(pair["he"]), f"{where}: the Hebrew text has no Hebrew"
+    assert not HEBREW.search(pair["en"]), f"{where}: the English text has Hebrew"
+    for text in pair.values():
+        assert "undefined" not in text and "NaN" not in text and "null" not in text, f"{where}: {text}"

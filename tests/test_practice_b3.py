@@ -21,11 +21,11 @@ from node_tools import run_as_browser_scripts, run_practice
 from torch import nn
 
 from conftest import DOCS
+from practice_tools import both_languages
 from snippets.training import torch_threads
 
 SEEDS = list(range(1200))
 BAD_SEEDS = [-1, 1.5, "abc", "", 2**32, None]
-HEBREW = re.compile(r"[\u0590-\u05FF]")
 
 
 @pytest.fixture(scope="module")
@@ -156,18 +156,6 @@ def test_sizes_are_modest_and_counts_exact(generated):
             value = q["answer"].get("value")
             for n in value if isinstance(value, list) else [value] if value is not None else []:
                 assert isinstance(n, int) and 0 < n < 2**53, (v["seed"], q["id"], value)
-
-
-def both_languages(pair: dict, where: str, plain: bool = False) -> None:
-    """Both languages, non-empty, each in its own script; ``plain``: text without HTML (labels, hints)."""
-    assert set(pair) == {"en", "he"}, where
-    if plain:
-        assert "<" not in pair["en"] + pair["he"], f"{where}: HTML in a plain-text field"
-    assert pair["en"].strip() and pair["he"].strip(), where
-    assert HEBREW.search(pair["he"]), f"{where}: the Hebrew text has no Hebrew"
-    assert not HEBREW.search(pair["en"]), f"{where}: the English text has Hebrew"
-    for text in pair.values():
-        assert "undefined" not in text and "NaN" not in text and "null" not in text, f"{where}: {text}"
 
 
 def test_every_text_has_both_languages_and_the_questions_keep_the_contract(generated):

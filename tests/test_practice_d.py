@@ -27,13 +27,13 @@ from node_tools import run_as_browser_scripts, run_practice
 from torch import nn
 
 from conftest import DOCS
+from practice_tools import both_languages
 from snippets.d_receptive_field import gradient_support, layer_geometry, receptive_fields, support_box
 from snippets.d_weight_sharing import parameter_counts
 from snippets.training import torch_threads
 
 SEEDS = list(range(2400))  # at least 1,000 of each of the two kinds
 BAD_SEEDS = [-1, 2.5, "seven", "", 2**32, None]
-HEBREW = re.compile(r"[\u0590-\u05FF]")
 
 
 @pytest.fixture(scope="module")
@@ -143,18 +143,6 @@ def test_same_seed_same_variant_and_bad_seeds_are_refused(generated):
         assert outcome.startswith("RangeError: seed must be an integer"), (seed, outcome)
     # variety: the weight-sharing kind has a few thousand possible variants, so some seeds repeat one
     assert len({json.dumps(v["params"]) for v in generated["variants"]}) > 0.8 * len(SEEDS)
-
-
-def both_languages(pair: dict, where: str, plain: bool = False) -> None:
-    """Both languages, non-empty, each in its own script; ``plain``: text without HTML (labels, hints)."""
-    assert set(pair) == {"en", "he"}, where
-    if plain:
-        assert "<" not in pair["en"] + pair["he"], f"{where}: HTML in a plain-text field"
-    assert pair["en"].strip() and pair["he"].strip(), where
-    assert HEBREW.search(pair["he"]), f"{where}: the Hebrew text has no Hebrew"
-    assert not HEBREW.search(pair["en"]), f"{where}: the English text has Hebrew"
-    for text in pair.values():
-        assert "undefined" not in text and "NaN" not in text and "null" not in text, f"{where}: {text}"
 
 
 def test_every_text_has_both_languages_and_the_questions_keep_the_contract(generated):
