@@ -9,27 +9,23 @@ letters match their normal forms, English terms pass through.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from node_tools import require_node
 
 from book import search_index
-from conftest import CI, DOCS
+from conftest import DOCS
 
 ENGINE = DOCS / "assets" / "javascripts" / "search-engine.js"
-NODE = shutil.which("node")
 
 
 def node(script: str):
     """Run ``script`` in Node with ``E`` = the engine; returns what it prints as JSON."""
-    if not NODE:
-        if CI:
-            pytest.fail("CI=true makes the search engine tests mandatory, but node is not installed")
-        pytest.skip("search engine test skipped: node (Node.js 20) is not installed")
+    exe = require_node()  # skips without node, fails under CI=true (tests/node_tools.py)
     code = f"const E = require({json.dumps(str(ENGINE))});\nconsole.log(JSON.stringify((() => {{ {script} }})()));"
-    proc = subprocess.run([NODE, "-e", code], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([exe, "-e", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
