@@ -79,8 +79,8 @@ def site_name(lang: str) -> str:
 def entries(lang: str) -> list[Entry]:
     """Every nav page of edition ``lang``, in order, with its title as the edition's nav shows it.
 
-    The notebooks ("Run it yourself") are English pages that both editions share: their path
-    has no edition folder.
+    Each edition has its own page of every notebook ("Run it yourself"): the Hebrew ones are
+    ``docs/notebooks/<name>.he.py``, rendered from the English page's executed outputs.
 
     >>> [e.path for e in entries("he")][:2]
     ['he/', 'he/exam/']
@@ -97,8 +97,7 @@ def entries(lang: str) -> list[Entry]:
                 continue
             stem = value.removesuffix(".md").removesuffix(".py")
             path = "" if stem == "index" else stem + "/"
-            shared = value.endswith(".py")  # a notebook: one English page for both editions
-            out.append(Entry(words.get(title, title), path if shared else prefix + path, section))
+            out.append(Entry(words.get(title, title), prefix + path, section))
 
     walk(mkdocs_config()["nav"], None)
     return out
@@ -308,16 +307,23 @@ def make_pdfs(
     progress: Callable[[str], None] | None = _progress_line,
     browser=None,
     languages: tuple[str, ...] = tuple(EDITIONS),
+    jobs: int = 1,
 ) -> dict[str, Path]:
     """Print the PDFs of the book (three per edition in ``languages``) from the built ``site`` into ``out``.
 
     Returns file name -> path. ``progress``: called with one line per printed page (None: silent).
-    ``browser``: a running Playwright browser to use (the tests pass theirs);
-    by default Chromium is started at ``chromium``.
+    ``browser``: a running Playwright browser to use; by default Chromium is started at ``chromium``.
+    ``jobs`` > 1 (no ``browser`` given): the editions are printed at the same time, each by a
+    process and a Chromium of its own (a page waits for Chromium most of the time); their
+    progress lines are printed as they come (any ``progress`` but None means "print them").
     """
     unknown = [lang for lang in languages if lang not in EDITIONS]
     if unknown:
         raise ValueError(f"unknown languages {unknown}: the editions are {tuple(EDITIONS)}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if jobs > 1 and browser is None and len(languages) > 1:
+        return _in_parallel(site, out, chromium, progress is not None, languages, jobs)
     if browser is None:
         with launch_browser(chromium) as own:
             return make_pdfs(site, out, chromium, progress, own, languages)
@@ -335,12 +341,33 @@ def make_pdfs(
     return written
 
 
+def _one_edition(site: Path, out: Path, chromium: str, progress: bool, lang: str) -> dict[str, Path]:
+    return make_pdfs(site, out, chromium, _progress_line if progress else None, languages=(lang,))
+
+
+def _in_parallel(
+    site: Path, out: Path, chromium: str, progress: bool, languages: tuple[str, ...], jobs: int
+) -> dict[str, Path]:
+    """``make_pdfs`` of each edition in a process of its own, ``jobs`` at a time."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    written: dict[str, Path] = {}
+    context = multiprocessing.get_context("spawn")  # Playwright's driver threads do not survive a fork
+    with ProcessPoolExecutor(min(jobs, len(languages)), mp_context=context) as pool:
+        parts = [pool.submit(_one_edition, site, out, chromium, progress, lang) for lang in languages]
+        for part in parts:
+            written.update(part.result())  # a failing edition stops here, with its error
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site (make build)")
     parser.add_argument("out", type=Path, help="where to write the PDFs")
     parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--no-cache", action="store_true", help="do not keep a copy in .cache/pdf/ for later builds")
+    parser.add_argument("--jobs", type=int, default=2, help="editions printed at the same time (default 2)")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
         print(f"{args.site} is not a built site: run `make build` first", file=sys.stderr)
@@ -348,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.site / "he" / "index.html").is_file():
         print(f"{args.site} has no Hebrew edition (he/index.html): run `make build` first", file=sys.stderr)
         return 2
-    written = make_pdfs(args.site, args.out, args.chromium)
+    written = make_pdfs(args.site, args.out, args.chromium, jobs=args.jobs)
     for path in written.values():
         print(f"wrote {path}")
     if not args.no_cache:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -63,6 +65,52 @@ def watch(page, base_url: str) -> Visit:
         lambda r: "ERR_ABORTED" not in (r.failure or "") and visit.failed_requests.append(f"{r.failure} {r.url}"),
     )
     return visit
+
+
+#: Each page's requests still in flight (``goto``, ``reload``, ``settle``).
+_IN_FLIGHT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _in_flight(page) -> set:
+    """The requests ``page`` started that have not finished or failed (listening from the first call on)."""
+    if page not in _IN_FLIGHT:
+        pending: set = set()
+        page.on("request", lambda r: pending.add(r))
+        page.on("requestfinished", lambda r: pending.discard(r))
+        page.on("requestfailed", lambda r: pending.discard(r))
+        _IN_FLIGHT[page] = pending
+    return _IN_FLIGHT[page]
+
+
+def settle(page, quiet_ms: int = 40, timeout_ms: int = 15_000) -> None:
+    """Wait until no request of ``page`` is in flight, twice ``quiet_ms`` apart (a script the page
+    adds late, a lazy image, starts within that time). Raises TimeoutError naming what is still loading.
+
+    Playwright's ``networkidle`` waits 500 ms after the last request on every visit; the browser
+    tests make about 200 visits.
+    """
+    pending = _in_flight(page)
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet = 0
+    while quiet < 2:
+        page.wait_for_timeout(quiet_ms)  # Playwright delivers the request events while it waits
+        quiet = quiet + 1 if not pending else 0
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page.url}: still loading after {timeout_ms} ms: {[r.url for r in pending][:5]}")
+
+
+def goto(page, url: str) -> None:
+    """Open ``url`` in ``page``: its load event, then every request it started finished (``settle``)."""
+    _in_flight(page)
+    page.goto(url, wait_until="load")
+    settle(page)
+
+
+def reload(page) -> None:
+    """Reload ``page`` and wait as ``goto`` does."""
+    _in_flight(page)
+    page.reload(wait_until="load")
+    settle(page)
 
 
 # The Hebrew edition: the page is right to left, and code, math, shapes (isolated by
@@ -139,17 +187,27 @@ def images_not_shown(page, timeout_ms: int = 10_000) -> list[str]:
     return page.evaluate(BROKEN_IMAGES_JS)
 
 
-def run_axe(page) -> list[dict]:
-    """Serious and critical axe-core violations on the current page (axe is injected, not served)."""
+#: axe-core's rules that read colours: all that a colour scheme can change on a page whose DOM is the same.
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
+
+
+def run_axe(page, rules: tuple[str, ...] | None = None) -> list[dict]:
+    """Serious and critical axe-core violations on the current page (axe is injected, not served).
+
+    ``rules``: run only these axe rules (e.g. ``COLOUR_RULES``); None runs every rule.
+    """
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
+        """async (rules) => {
+            const options = {resultTypes: ['violations']};
+            if (rules) options.runOnly = {type: 'rule', values: rules};
+            const r = await axe.run(document, options);
             return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
                 .map(v => ({id: v.id, impact: v.impact, help: v.help,
                             nodes: v.nodes.slice(0, 5).map(
                               n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n')[1])}));
-        }"""
+        }""",
+        list(rules) if rules else None,
     )
     return result

@@ -200,14 +200,20 @@ def server(pytestconfig, site: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """A headless Debian Chromium driven by Playwright (one per xdist worker)."""
+def chromium() -> str:
+    """The path of Debian's Chromium; a test that needs it is skipped without it (failed when CI=true)."""
     reason = missing_reason()
     if reason:
         if CI:
             pytest.fail(f"CI=true makes the browser tests mandatory, but: {reason}")
         pytest.skip(f"browser test skipped: {reason}")
-    with launch_browser() as b:
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """A headless Debian Chromium driven by Playwright (one per xdist worker)."""
+    with launch_browser(chromium) as b:
         yield b
 
 

@@ -20,6 +20,7 @@ import torch
 from node_tools import require_node, run_node
 from torch import nn
 
+from browser_tools import goto
 from conftest import DOCS
 from snippets.b3_shape_calculator import (
     FIELDS,
@@ -336,7 +337,7 @@ def summary(page) -> str:
 
 @pytest.mark.browser
 def test_page_calculator_starts_with_the_reconstruction(server, page):
-    page.goto(server + PAGE, wait_until="networkidle")
+    goto(page, server + PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     assert page.locator(".shape-calculator").count() == 1
     expected = [format_shape(r.shape) for r in trace(networks()["reconstruction"])]
@@ -348,7 +349,7 @@ def test_page_calculator_starts_with_the_reconstruction(server, page):
 
 @pytest.mark.browser
 def test_page_calculator_follows_what_is_typed(server, page):
-    page.goto(server + PAGE, wait_until="networkidle")
+    goto(page, server + PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     field(page, 0, "padding").fill("1")
     assert layer(page, 0).locator(".sc-out").inner_text().startswith("→ b × 5 × 28 × 28")
@@ -378,7 +379,7 @@ def test_page_calculator_follows_what_is_typed(server, page):
 
 @pytest.mark.browser
 def test_page_calculator_shows_an_invalid_layer_where_it_is(server, page):
-    page.goto(server + PAGE, wait_until="networkidle")
+    goto(page, server + PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     field(page, 2, "padding").fill("2")  # MaxPool2d(2, padding=2): PyTorch allows at most 1
     assert "padding 2 is more than half of kernel_size 2" in layer(page, 2).locator(".sc-out.sc-error").inner_text()
@@ -408,7 +409,7 @@ def test_page_calculator_works_from_a_file_url(site, page):
 def test_page_calculator_works_after_instant_navigation(site, server, page):
     # The test build's site_url is the test server's address (tests/conftest.py),
     # so Material's real instant navigation takes over these clicks.
-    page.goto(server, wait_until="networkidle")
+    goto(page, server)
     page.evaluate("() => { window.__before_click = true; }")
     page.click(f"nav.md-nav--primary a[href$='{PAGE}']")
     page.wait_for_url(f"**/{PAGE}")
@@ -429,7 +430,7 @@ def test_page_calculator_works_after_instant_navigation(site, server, page):
 
 @pytest.mark.browser
 def test_page_calculator_is_labelled_and_keyboard_usable(server, page):
-    page.goto(server + PAGE, wait_until="networkidle")
+    goto(page, server + PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     unlabelled = page.evaluate(
         """(sel) => [...document.querySelectorAll(sel + ' input, ' + sel + ' select')]
@@ -478,7 +479,7 @@ CONTRAST_JS = """(sel) => {
 def test_page_calculator_is_readable_in_light_and_dark_mode(server, browser, scheme, material):
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
-    page.goto(server + PAGE, wait_until="networkidle")
+    goto(page, server + PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     field(page, 2, "padding").fill("2")  # show an error, to measure its colour too
     found = page.evaluate(CONTRAST_JS, CALC)

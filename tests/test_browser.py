@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from book.facts import lookup, render
-from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, math_state, watch
+from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, goto, math_state, watch
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def page(browser):
 
 
 def test_a2_math_is_typeset(server, page):
-    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + "chapters/a2-rnncell-parameters/")
     assert_math_typeset(page, "A2")
     state = math_state(page)
     assert state["arithmatex"] >= 10 and state["katex"] >= state["arithmatex"]
@@ -33,7 +33,7 @@ def test_a2_math_is_typeset(server, page):
 
 def test_exam_formulas_render(server, page):
     """The conv formula and KL, as the exam writes them, become KaTeX."""
-    page.goto(server + "exam/", wait_until="networkidle")
+    goto(page, server + "exam/")
     assert_math_typeset(page, "exam")
     annotations = page.evaluate("() => [...document.querySelectorAll('.katex annotation')].map(a => a.textContent)")
     assert any(r"\lfloor" in a and "H_{in}" in a for a in annotations), annotations
@@ -42,7 +42,7 @@ def test_exam_formulas_render(server, page):
 
 def test_prose_dollar_signs_are_not_math(server, page):
     """Only arithmatex output is typeset: the dollar signs in a sentence of prose stay text."""
-    page.goto(server + "about/verification/", wait_until="networkidle")
+    goto(page, server + "about/verification/")
     para = page.locator("p", has_text="a GPU hour")
     assert para.count() == 1
     assert "$2 and a CPU hour $0.10" in para.inner_text()
@@ -50,7 +50,7 @@ def test_prose_dollar_signs_are_not_math(server, page):
 
 
 def test_hebrew_is_right_to_left_and_code_left_to_right(server, page):
-    page.goto(server + "exam/", wait_until="networkidle")
+    goto(page, server + "exam/")
     dirs = page.evaluate(
         """() => [...document.querySelectorAll('[dir="rtl"]')].map(e => getComputedStyle(e).direction)"""
     )
@@ -65,7 +65,7 @@ def test_hebrew_is_right_to_left_and_code_left_to_right(server, page):
 
 
 def test_instant_navigation_keeps_math_typeset(server, page):
-    page.goto(server, wait_until="networkidle")
+    goto(page, server)
     page.click("nav.md-nav--primary a[href$='chapters/a2-rnncell-parameters/']")
     page.wait_for_url("**/chapters/a2-rnncell-parameters/")
     page.wait_for_selector(".arithmatex")
@@ -85,7 +85,7 @@ def test_math_typesets_from_file_url(site, page):
 
 
 def test_notebook_page_renders_outputs_and_math(server, page):
-    page.goto(server + "notebooks/a2_rnncell_parameters/", wait_until="networkidle")
+    goto(page, server + "notebooks/a2_rnncell_parameters/")
     outputs = page.inner_text(".jupyter-wrapper")
     total = render(lookup("a2_rnncell_parameters", "total"))
     assert total in outputs  # printed by the executed notebook itself

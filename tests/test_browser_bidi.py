@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import pytest
 
+from browser_tools import goto
+
 pytestmark = pytest.mark.browser
 
 # The x of the centre of the n-th occurrence of each character in the first element that
@@ -60,7 +62,7 @@ def exam_page(server, browser):
     """The Hebrew exam page on a 360 px phone."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto(server + "he/exam/", wait_until="networkidle")
+    goto(page, server + "he/exam/")
     yield page
     context.close()
 

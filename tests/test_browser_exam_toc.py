@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from browser_tools import goto, reload
+
 pytestmark = pytest.mark.browser
 
 HIDDEN = ("the-exam-answer", "full-marks", "why")
@@ -25,7 +27,7 @@ def _toc_visible(page, anchor: str) -> bool:
 @pytest.mark.parametrize("edition", ["", "he/"])
 def test_exam_mode_hides_the_answer_sections_in_the_toc(server, context, edition):
     page = context.new_page()
-    page.goto(server + edition + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + edition + "chapters/a2-rnncell-parameters/")
     assert all(_toc_visible(page, a) for a in HIDDEN)  # study mode: everything listed
 
     page.locator(".book-mode-toggle").click()  # exam mode on
@@ -36,7 +38,7 @@ def test_exam_mode_hides_the_answer_sections_in_the_toc(server, context, edition
     page.click(".book-reveal button")  # revealing the answer lists its sections again
     assert all(_toc_visible(page, a) for a in HIDDEN)
 
-    page.reload(wait_until="networkidle")  # exam mode is remembered; a new visit hides them again
+    reload(page)  # exam mode is remembered; a new visit hides them again
     assert not any(_toc_visible(page, a) for a in HIDDEN)
     page.locator(".book-mode-toggle").click()  # study mode
     assert all(_toc_visible(page, a) for a in HIDDEN)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_tools import assert_math_typeset, click_nav, watch
+from browser_tools import assert_math_typeset, click_nav, goto, watch
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def _switch(page, lang: str):
 def test_switcher_lands_on_the_same_page_after_instant_navigation(server, browser):
     context, page = _page(browser)
     visit = watch(page, server)
-    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + "chapters/a2-rnncell-parameters/")
     # move by instant navigation first: the header (and its switcher) is not reloaded
     page.evaluate("() => { window.__sameWindow = true; }")
     page.locator("nav.md-nav--primary a.md-nav__link[href$='b1-kl-asymmetry/']").locator("visible=true").first.click()
@@ -53,7 +53,7 @@ def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, bro
     """The Hebrew nav leads to the notebook's Hebrew page (right to left, its code left to
     right), and the switcher to the same notebook in English and back."""
     context, page = _page(browser)
-    page.goto(server + "he/chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + "he/chapters/a2-rnncell-parameters/")
     click_nav(page, "notebooks/a2_rnncell_parameters/")
     page.wait_for_load_state("networkidle")
     assert page.url == server + "he/notebooks/a2_rnncell_parameters/"
@@ -72,7 +72,7 @@ def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, bro
 def test_exam_mode_and_self_checks_speak_hebrew(server, browser):
     context, page = _page(browser)
     visit = watch(page, server)
-    page.goto(server + "he/chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + "he/chapters/a2-rnncell-parameters/")
     toggle = page.locator(".book-mode-toggle")
     assert toggle.inner_text() == "מצב מבחן: כבוי"
     toggle.click()
@@ -94,7 +94,7 @@ def test_exam_mode_and_self_checks_speak_hebrew(server, browser):
 
 def test_every_interface_text_has_a_hebrew_version(server, browser):
     context, page = _page(browser)
-    page.goto(server + "he/", wait_until="networkidle")
+    goto(page, server + "he/")
     tables = page.evaluate("() => window.bookTextTables")
     assert len(tables["en"]) >= 10, tables
     assert set(tables["en"]) == set(tables["he"]), set(tables["en"]) ^ set(tables["he"])
@@ -104,12 +104,12 @@ def test_every_interface_text_has_a_hebrew_version(server, browser):
 def test_shape_calculator_speaks_hebrew_and_still_computes(server, browser):
     context, page = _page(browser)
     visit = watch(page, server)
-    page.goto(server + "he/chapters/b3-cnn-shapes/", wait_until="networkidle")
+    goto(page, server + "he/chapters/b3-cnn-shapes/")
     summary = page.locator(".shape-calculator .sc-summary").first
     text = summary.inner_text()
     assert text.startswith("פלט") and "פרמטרים" in text, text
     english = browser.new_page()
-    english.goto(server + "chapters/b3-cnn-shapes/", wait_until="networkidle")
+    goto(english, server + "chapters/b3-cnn-shapes/")
     # the same numbers in both editions
     import re
 

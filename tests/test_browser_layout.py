@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from browser_tools import goto
 from conftest import site_pages
 
 PHONE = {"width": 360, "height": 740}
@@ -73,7 +74,7 @@ def test_the_phone_check_catches_a_wide_page(server, browser):
     here the check itself is shown to fail on a page made too wide, and to pass on B3 as built."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(server + "he/chapters/b3-cnn-shapes/", wait_until="networkidle")
+    goto(page, server + "he/chapters/b3-cnn-shapes/")
     assert phone_layout_problems(page) == []
     page.evaluate(
         "() => { const d = document.createElement('div'); d.style.width = '700px';"
@@ -89,7 +90,7 @@ def test_wide_display_math_scrolls_in_its_own_box(server, browser):
     for viewport in ({"width": 1280, "height": 900}, PHONE):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
-        page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+        goto(page, server + "chapters/a2-rnncell-parameters/")
         boxes = page.evaluate(
             """() => [...document.querySelectorAll('div.arithmatex')].map(d => {
                  const k = d.querySelector('.katex-display') || d;

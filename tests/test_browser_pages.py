@@ -11,7 +11,8 @@ edition changes is direction and text, which its light visit checks). On each vi
 - every formula is typeset by KaTeX and no raw TeX delimiter is left in the visible text;
 - every image in the article is shown, and an SVG figure sits on white in both schemes;
 - a Hebrew page is right to left, with code, math, shapes and self-check inputs left to right;
-- axe-core finds no serious or critical accessibility violation;
+- axe-core finds no serious or critical accessibility violation (in dark mode its colour rules:
+  the DOM is the one the light visit checked with every rule, and a scheme changes only colours);
 - in light mode, the same page resized to a 360 × 740 phone: no sideways scroll, the header's
   title shown whole, no math JavaScript (``tests/test_browser_layout.py`` holds the rules).
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import pytest
 
 from book.config import nav_pages
-from browser_tools import assert_hebrew_directions, assert_math_typeset, run_axe, watch
+from browser_tools import COLOUR_RULES, assert_hebrew_directions, assert_math_typeset, goto, run_axe, watch
 from conftest import site_pages
 from test_browser_layout import PHONE, phone_layout_problems
 
@@ -57,7 +58,7 @@ def test_page(server, browser, scheme, path):
     try:
         page = context.new_page()
         visit = watch(page, server)
-        page.goto(server + path, wait_until="networkidle")
+        goto(page, server + path)
         expected = "slate" if scheme == "dark" else "default"
         assert page.get_attribute("body", "data-md-color-scheme") == expected, where
         assert_math_typeset(page, where)
@@ -69,12 +70,28 @@ def test_page(server, browser, scheme, path):
             assert img["loaded"], f"{where}: image not shown {img}"
             if "svg" in img["src"]:
                 assert img["bg"] == "rgb(255, 255, 255)", f"{where}: figure not on white: {img}"
-        violations = run_axe(page)
+        violations = run_axe(page, rules=COLOUR_RULES if scheme == "dark" else None)
         assert not violations, f"{where}: axe-core: {violations}"
         if scheme == "light":
             page.set_viewport_size(PHONE)
             problems = phone_layout_problems(page)
             assert not problems, f"{where} at 360 px: {problems}"
         assert not visit.problems(), f"{where}: {visit.problems()}"
+    finally:
+        context.close()
+
+
+def test_the_dark_visits_axe_rules_catch_poor_contrast(browser):
+    """The colour rules the dark visits run do flag text too faint to read, and only that."""
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<!doctype html><html lang="en"><head><title>t</title></head><body style="background:#222">'
+            '<main><p style="color:#333">faint text</p><img src="data:,"></main></body></html>'
+        )
+        found = {v["id"] for v in run_axe(page, rules=COLOUR_RULES)}
+        assert found == {"color-contrast"}, found  # the image without alt text is the other rules' business
+        assert "image-alt" in {v["id"] for v in run_axe(page)}
     finally:
         context.close()

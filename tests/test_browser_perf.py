@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from browser_tools import goto
 from conftest import site_pages
 
 PHONES = ({"width": 360, "height": 740}, {"width": 412, "height": 823})
@@ -44,7 +45,7 @@ def _header(browser, url: str, viewport: dict, javascript: bool) -> dict:
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     try:
         page = context.new_page()
-        page.goto(url, wait_until="networkidle")
+        goto(page, url)
         return page.evaluate(HEADER_JS)
     finally:
         context.close()
@@ -71,7 +72,7 @@ def test_no_layout_shift_moves_the_header_or_the_page(server, browser, path):
     context = browser.new_context(viewport=PHONES[1])
     context.add_init_script(SHIFTS_INIT)
     page = context.new_page()
-    page.goto(server + path, wait_until="networkidle")
+    goto(page, server + path)
     page.wait_for_timeout(300)
     shifts = page.evaluate("window.__bookShifts")
     context.close()
@@ -83,7 +84,7 @@ def test_no_layout_shift_moves_the_header_or_the_page(server, browser, path):
     context = browser.new_context(viewport=PHONES[1])
     context.add_init_script(SHIFTS_INIT)
     page = context.new_page()
-    page.goto(server + path, wait_until="networkidle")
+    goto(page, server + path)
     page.evaluate("() => { document.querySelector('.md-header__inner').style.paddingTop = '30px'; }")
     page.wait_for_timeout(300)
     moved = page.evaluate("window.__bookShifts")
@@ -99,21 +100,21 @@ def _scripts(page) -> list[str]:
 def test_the_shape_calculator_scripts_load_only_where_a_calculator_is(server, browser):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(server, wait_until="networkidle")
+    goto(page, server)
     assert "lazy.js" in _scripts(page)
     needs = page.evaluate("window.bookLazyScripts")
     calc = next(n for n in needs if n["selector"] == ".shape-calculator")
     assert calc["scripts"] == ["shape-calculator.js", "shape-calculator-ui.js"]
     for path in ("", "chapters/c-lipschitz-rnn/", "he/chapters/a2-rnncell-parameters/", "exam/"):
-        page.goto(server + path, wait_until="networkidle")
+        goto(page, server + path)
         assert not set(calc["scripts"]) & set(_scripts(page)), path
         assert page.evaluate("typeof window.ShapeCalculator") == "undefined", path
     for path in ("chapters/b3-cnn-shapes/", "he/chapters/b3-cnn-shapes/"):
-        page.goto(server + path, wait_until="networkidle")
+        goto(page, server + path)
         assert set(calc["scripts"]) <= set(_scripts(page)), path
         page.wait_for_selector(".shape-calculator[data-ready] table", timeout=5000)
     # Instant navigation from a page without a calculator: the scripts come, the calculator starts.
-    page.goto(server, wait_until="networkidle")
+    goto(page, server)
     page.evaluate("() => { window.__sameDocument = true; }")
     page.locator('.md-nav a[href$="chapters/b3-cnn-shapes/"]').first.click()
     page.wait_for_selector(".shape-calculator[data-ready] table", timeout=10000)
@@ -127,15 +128,15 @@ def test_the_practice_scripts_load_only_on_practice_pages(server, browser):
     context = browser.new_context()
     page = context.new_page()
     for path in ("", "chapters/c-lipschitz-rnn/", "exam/"):
-        page.goto(server + path, wait_until="networkidle")
+        goto(page, server + path)
         assert not [s for s in _scripts(page) if s.startswith("practice")], path
     for kind, path in (("a2", "chapters/a2-rnncell-parameters/"), ("d", "he/chapters/d-cnn-characteristics/")):
-        page.goto(server + path, wait_until="networkidle")
+        goto(page, server + path)
         loaded = [s for s in _scripts(page) if s.startswith("practice")]
         assert loaded == ["practice-rng.js", f"practice-{kind}.js", "practice.js"], (path, loaded)
         page.wait_for_selector(f'.practice[data-practice="{kind}"][data-ready] input', timeout=5000)
         assert page.url == server + path, "a plain chapter address is left as it is (no seed written into it)"
-    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + "chapters/a2-rnncell-parameters/")
     page.evaluate("() => { window.__sameDocument = true; }")
     page.locator('.md-nav a[href$="chapters/b1-kl-asymmetry/"]').first.click()
     page.wait_for_selector('.practice[data-practice="b1"][data-ready] input', timeout=10000)

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from browser_tools import AXE, click_nav
+from browser_tools import AXE, click_nav, goto, reload
 from practice_tools import generator
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def test_a2_practice_in_english(server, context, a2_case):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{server}{A2}?practice-a2={seed}", wait_until="networkidle")
+    goto(page, f"{server}{A2}?practice-a2={seed}")
 
     # The address's seed gives the generator's variant, the same as in node.
     assert page.inner_text("#practice-a2 .practice__title strong") == f"Practice: variant {seed}"
@@ -129,7 +129,7 @@ def test_a2_practice_in_english(server, context, a2_case):
     assert axe_on(page, "#practice-a2") == []
 
     # The seed survives a reload and instant navigation away and back; the tally is kept.
-    page.reload(wait_until="networkidle")
+    reload(page)
     assert page.inner_text("#practice-a2 .practice__title strong") == f"Practice: variant {seed}"
     click_nav(page, "exam/")
     page.wait_for_url("**/exam/")
@@ -145,7 +145,7 @@ def test_a2_practice_in_english(server, context, a2_case):
     assert "0 of 0" in page.inner_text("#practice-a2 .practice__tally")
 
     # A bad seed in the address: a clear note and a fresh variant, never an empty block.
-    page.goto(f"{server}{A2}?practice-a2=12abc", wait_until="networkidle")
+    goto(page, f"{server}{A2}?practice-a2=12abc")
     assert "'12abc'" in page.inner_text("#practice-a2 .practice__notice")
     fresh = page.get_attribute("#practice-a2", "data-seed")
     assert re.fullmatch(r"[0-9]+", fresh) and f"practice-a2={fresh}" in page.url
@@ -163,7 +163,7 @@ def test_a2_practice_in_hebrew_by_keyboard_on_a_phone(server, browser, a2_case):
     q1, q2, total = variant["questions"]
     ctx = browser.new_context(viewport=PHONE)
     page = ctx.new_page()
-    page.goto(f"{server}he/{A2}?practice-a2={seed}", wait_until="networkidle")
+    goto(page, f"{server}he/{A2}?practice-a2={seed}")
     assert page.inner_html("#practice-a2 .practice__prompt") == variant["prompt"]["he"]
     assert page.inner_text(f"{box(page, 'shape-1')} label") == q1["label"]["he"]
     assert page.get_attribute(f"{box(page, 'shape-1')} input", "dir") == "ltr"
@@ -208,7 +208,7 @@ def test_b1_practice_reads_decimals_and_hints_the_other_direction(server, contex
     )
     (q,) = variant["questions"]
     page = context.new_page()
-    page.goto(f"{server}{B1}?practice-b1={variant['seed']}", wait_until="networkidle")
+    goto(page, f"{server}{B1}?practice-b1={variant['seed']}")
     assert page.inner_html("#practice-b1 .practice__prompt") == variant["prompt"]["en"]
     for bad in ["", "abc", "0.3.1"]:
         message, state = check(page, "kl", bad, "#practice-b1")

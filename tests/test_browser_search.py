@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from browser_tools import run_axe, watch
+from browser_tools import goto, run_axe, watch
 from conftest import site_pages
 
 HEBREW_PREFIXED = [  # a prefixed query; the page has the bare word or another prefix, never this form
@@ -143,7 +143,7 @@ def test_each_query_finds_its_page_in_the_top_five_and_only_its_edition(server, 
     visit = watch(page, server)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(server + edition + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + edition + "chapters/a2-rnncell-parameters/")
     assert not [u for u in requests if SEARCH_BYTES.search(u)], "a page load fetched search data"
     page.keyboard.press("/")
     page.wait_for_selector(".book-search__input:focus")
@@ -167,7 +167,7 @@ def test_a_page_load_fetches_no_search_bytes(server, browser, path):
     context, page = _page(browser)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(server + path, wait_until="networkidle")
+    goto(page, server + path)
     page.wait_for_timeout(300)
     assert page.locator(".book-search__open").is_visible()
     assert not [u for u in requests if SEARCH_BYTES.search(u)], requests
@@ -178,7 +178,7 @@ def test_a_page_load_fetches_no_search_bytes(server, browser, path):
 def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, browser):
     context, page = _page(browser)
     visit = watch(page, server)
-    page.goto(server + "he/", wait_until="networkidle")
+    goto(page, server + "he/")
     page.evaluate("() => { window.__stillTheSameWindow = true; }")
     for key in ("s", "f", "/"):
         page.keyboard.press(key)
@@ -216,7 +216,7 @@ def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, b
 )
 def test_the_open_search_dialog_is_accessible(server, browser, edition, scheme, query):
     context, page = _page(browser, scheme)
-    page.goto(server + edition, wait_until="networkidle")
+    goto(page, server + edition)
     page.locator(".book-search__open").click()
     assert _query(page, query)
     violations = run_axe(page)
@@ -227,7 +227,7 @@ def test_the_open_search_dialog_is_accessible(server, browser, edition, scheme, 
 @pytest.mark.browser
 def test_every_search_text_has_a_hebrew_version(server, browser):
     context, page = _page(browser)
-    page.goto(server, wait_until="networkidle")
+    goto(page, server)
     page.wait_for_function("() => window.bookSearchText && window.bookSearchText.he")
     keys = page.evaluate("() => [Object.keys(window.bookSearchText.en), Object.keys(window.bookSearchText.he)]")
     assert keys[0] and set(keys[0]) == set(keys[1]), keys

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser_tools import assert_math_typeset, images_not_shown, watch
+from browser_tools import assert_math_typeset, goto, images_not_shown, watch
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
@@ -21,11 +21,11 @@ def _new_page(browser, scheme="light"):
 
 def test_the_colour_toggle_switches_and_is_remembered(server, browser):
     context, page = _new_page(browser, "light")
-    page.goto(server + "chapters/a2-rnncell-parameters/", wait_until="networkidle")
+    goto(page, server + "chapters/a2-rnncell-parameters/")
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     page.click("form[data-md-component=palette] label:visible")
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
-    page.goto(server + "exam/", wait_until="networkidle")
+    goto(page, server + "exam/")
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     assert_math_typeset(page, "exam in dark mode", min_formulas=1)
     page.click("form[data-md-component=palette] label:visible")
@@ -39,7 +39,7 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
     math and figures on each (the notebooks too: each has its Hebrew page)."""
     context, page = _new_page(browser)
     visit = watch(page, server)
-    page.goto(server + edition, wait_until="networkidle")
+    goto(page, server + edition)
     page.evaluate("() => { window.__stillTheSameWindow = true; }")
     hrefs = page.evaluate(
         """() => [...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')]

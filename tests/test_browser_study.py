@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from book.facts import lookup, render
-from browser_tools import click_nav
+from browser_tools import click_nav, goto
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def _check(page, box: str, answer: str) -> tuple[str, str]:
 
 def test_self_checks_accept_right_answers_hint_wrong_ones_and_explain_bad_input(server, context):
     page = context.new_page()
-    page.goto(server + A2, wait_until="networkidle")
+    goto(page, server + A2)
     total = lookup("a2_rnncell_parameters", "total")
     one_bias = lookup("a2_rnncell_parameters", "one_bias_total")
     shape = render(lookup("a2_rnncell_parameters", "weight_ih_shape"))
@@ -60,7 +60,7 @@ def test_self_checks_accept_right_answers_hint_wrong_ones_and_explain_bad_input(
 
 def test_exam_mode_hides_answers_everywhere_until_revealed_and_is_remembered(server, context):
     page = context.new_page()
-    page.goto(server + A2, wait_until="networkidle")
+    goto(page, server + A2)
     toggle = page.locator(".book-mode-toggle")
     assert toggle.get_attribute("aria-pressed") == "false"
     assert page.locator(".book-answers").is_visible()
@@ -86,7 +86,7 @@ def test_exam_mode_hides_answers_everywhere_until_revealed_and_is_remembered(ser
 
     # A new visit (same browser profile) remembers the choice.
     second = context.new_page()
-    second.goto(server + A2, wait_until="networkidle")
+    goto(second, server + A2)
     assert second.locator(".book-mode-toggle").get_attribute("aria-pressed") == "true"
     assert not second.locator(".book-answers").is_visible()
     second.click(".book-mode-toggle")  # back to study mode
@@ -105,7 +105,7 @@ def test_without_javascript_the_answers_are_simply_shown(browser, server):
 
 def test_b3_self_checks_read_shapes_with_the_batch_symbol(server, context):
     page = context.new_page()
-    page.goto(server + "chapters/b3-cnn-shapes/", wait_until="networkidle")
+    goto(page, server + "chapters/b3-cnn-shapes/")
     conv = lookup("b3_shape_tracer", "conv_shape")  # e.g. "b × 5 × 26 × 26"
     msg, state = _check(page, "check-b3-conv", conv)
     assert "is-right" in state, msg
