@@ -50,14 +50,14 @@ from book.includes import IncludeError, expand_markdown_includes, snippets_from_
 from book.pdf_files import post_build as place_pdfs  # noqa: E402
 from book.verified import stamp  # noqa: E402
 
-#: HTML -> HTML functions applied to every finished page, in order, after the book's own.
-POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = []
-#: Functions of the built site folder (both editions), called in order once the whole site is built.
-POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = []
-# Figures sized, math typeset, then the header's buttons written in (its final size at first paint).
-POST_PAGE.extend([page_weight.post_page, math_render.post_page, header.post_page])
-# Each edition's search index; a file at each PDF's address (make pdf's copy, else how to print it).
-POST_BUILD.extend([search_index.post_build, place_pdfs])
+#: HTML -> HTML functions of every finished page, in order: figures sized, math typeset, the header's buttons.
+POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = [
+    page_weight.post_page,
+    math_render.post_page,
+    header.post_page,
+]
+#: Functions of the built site folder, once both editions are built: search indexes, a file at each PDF address.
+POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = [search_index.post_build, place_pdfs]
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 _STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
@@ -83,9 +83,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     hebrew = edition.language(config) != "en"
     files = notebooks.wrap_notebook_files(files, config, hebrew=hebrew)
-    if not hebrew:
-        notebooks.execute_in_parallel(files, config)
-    return files
+    return files if hebrew else notebooks.start_executing(files, config)  # other pages render meanwhile
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -> Navigation:
@@ -94,6 +92,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -
 
 @event_priority(-50)  # after mkdocs-jupyter, which sets each notebook page's render
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> Page:
+    notebooks.await_executed(page)  # its execution, started in on_files, cached before the page renders
     notebooks.share_executed_outputs(page, config)  # a Hebrew notebook page reuses the English outputs
     return page
 
@@ -142,5 +141,6 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
 
 
 def on_shutdown(**kwargs: Any) -> None:
-    """The build is over: stop the KaTeX renderer and save its cache."""
+    """The build is over (or failed): stop the KaTeX renderer and save its cache; stop notebook workers."""
     math_render.close_default_renderer()
+    notebooks.finish_executing(cancel=True)

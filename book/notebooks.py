@@ -5,6 +5,8 @@
   notebooks are wrapped again as mkdocs-jupyter pages.
 - ``share_notebook_cache``: the Hebrew build keeps the notebook cache alone.
 - ``snippet_aware_cache``: a cached notebook is executed again when a snippet it imports changed.
+- ``execute_in_parallel`` / ``await_executed`` / ``finish_executing``: notebooks execute in
+  worker processes while mkdocs renders the other pages; each page waits only for its own.
 - ``ipc_kernels``: notebook kernels talk over local sockets (no "Kernel is running over TCP" warning).
 - ``download_links``: each notebook page offers its ``.ipynb`` and its ``.py`` source.
 - ``share_executed_outputs``: a Hebrew notebook (``docs/notebooks/<name>.he.py``: the same
@@ -28,9 +30,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 __all__ = [
+    "await_executed",
     "download_links",
     "english_notebooks",
     "english_url",
+    "execute_in_parallel",
+    "finish_executing",
     "fix_notebook_toc",
     "hebrew_notebook_html",
     "ipc_kernels",
@@ -39,9 +44,11 @@ __all__ = [
     "is_notebook_html",
     "notebook_chapters",
     "notebook_name",
+    "notebooks_last",
     "share_executed_outputs",
     "share_notebook_cache",
     "snippet_aware_cache",
+    "start_executing",
     "strip_notebook_loaders",
     "wrap_notebook_files",
 ]
@@ -238,7 +245,7 @@ def kernel_config(folder: Path) -> dict[str, Any]:
     """
     return {
         "KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")},
-        "NotebookClient": {"coalesce_streams": True},
+        "NotebookClient": {"coalesce_streams": True, "shutdown_kernel": "immediate"},
     }
 
 
@@ -252,7 +259,9 @@ def ipc_kernels() -> Path:
     mkdocs-jupyter's nbconvert app reads through ``JUPYTER_CONFIG_PATH`` (first; other
     entries are kept after it). It also merges each cell's consecutive stream outputs
     (``coalesce_streams``), so how printed lines are grouped on the page does not depend
-    on the kernel's timing.
+    on the kernel's timing, and stops each kernel at once when its notebook is done
+    (``shutdown_kernel``: the graceful default waits about 0.7 s per notebook for a
+    kernel whose outputs are all in).
     """
     import atexit
     import json
@@ -306,16 +315,22 @@ def _convert(nb_path: str, options: dict[str, Any], toc_depth: int) -> tuple[str
     return nb_path, {"content": body, "toc_tokens": toc_tokens, "title": title}, time.perf_counter() - start
 
 
+#: Notebooks executing in the background (``execute_in_parallel``): source path -> (job, its cache file).
+_RUNNING: dict[str, tuple[Any, Path]] = {}
+_POOL: list[Any] = []  # the worker processes, while any notebook is executing
+
+
 def execute_in_parallel(files: Files, config: MkDocsConfig, workers: int | None = None) -> list[str]:
-    """Execute the notebooks that have no cache entry yet, several at a time, into mkdocs-jupyter's cache.
+    """Start executing the notebooks that have no cache entry yet, several at a time, in the background.
 
     mkdocs renders pages one after the other, and each notebook waits for its own
-    kernel; here each runs in a worker process (one per CPU core), and the page is
-    then rendered from the cache entry, exactly as the plugin would have written it.
-    Does nothing when the cache is off, execution is off or a notebook is ignored.
-    Returns the notebooks executed.
+    kernel; here each runs in a worker process (one per CPU core) while mkdocs goes on
+    with the other pages. ``await_executed`` writes a notebook's result into
+    mkdocs-jupyter's cache just before its page is rendered, so the page is rendered
+    from the cache entry exactly as the plugin would have written it; ``finish_executing``
+    collects the rest. Does nothing when the cache is off, execution is off or a notebook
+    is ignored. Returns the notebooks started.
     """
-    import json
     import logging
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -332,22 +347,74 @@ def execute_in_parallel(files: Files, config: MkDocsConfig, workers: int | None 
         if is_notebook(file) and jupyter.should_include(file):
             key = plugin._compute_cache_key(file.abs_src_path, jupyter.config, True)
             path = plugin._get_cache_path(jupyter.config["cache_dir"], key)
-            if not path.exists():
+            if not path.exists() and file.abs_src_path not in _RUNNING:
                 todo[file.abs_src_path] = path
     if not todo:
         return []
     workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
-    log = logging.getLogger("mkdocs.plugins.book.notebooks")
-    log.info("Executing %d notebooks, %d at a time", len(todo), workers)
+    logging.getLogger("mkdocs.plugins.book.notebooks").info("Executing %d notebooks, %d at a time", len(todo), workers)
     options = {k: jupyter.config[k] for k in _NB2HTML_OPTIONS}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        jobs = [pool.submit(_convert, nb, options, jupyter.config["toc_depth"]) for nb in todo]
-        for job in jobs:
-            nb_path, entry, seconds = job.result()  # a failing notebook stops the build here, with its error
-            todo[nb_path].parent.mkdir(parents=True, exist_ok=True)
-            todo[nb_path].write_text(json.dumps(entry), encoding="utf-8")
-            log.info("Executed notebook (%.1f s): %s", seconds, nb_path)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    _POOL.append(pool)
+    for nb, path in todo.items():  # in nav order: the order mkdocs asks for them
+        _RUNNING[nb] = (pool.submit(_convert, nb, options, jupyter.config["toc_depth"]), path)
     return list(todo)
+
+
+def notebooks_last(files: Files) -> Files:
+    """The same files, the notebooks moved to the end: mkdocs renders pages in the order of its
+    files (the nav's order is kept apart), so the other pages are rendered while the notebooks
+    execute (``execute_in_parallel``), and a notebook's page is asked for as late as possible.
+
+    >>> names = ["index.md", "notebooks/a_x.py", "chapters/a.md"]
+    >>> [f.src_uri for f in notebooks_last(Files([File(n, "docs", "site", True) for n in names]))]
+    ['index.md', 'chapters/a.md', 'notebooks/a_x.py']
+    """
+    ordered = sorted(files, key=is_notebook)  # a stable sort: each group keeps its order
+    return Files(ordered)
+
+
+def start_executing(files: Files, config: MkDocsConfig) -> Files:
+    """``execute_in_parallel``, then, if any notebook is executing, ``notebooks_last``: the files to build."""
+    return notebooks_last(files) if execute_in_parallel(files, config) else files
+
+
+def await_executed(page: Page) -> None:
+    """Before a notebook's page is rendered: wait for its execution, if it is running, and cache the result.
+
+    A notebook that failed stops the build here, with its error.
+    """
+    if page.file.abs_src_path in _RUNNING:
+        _collect(page.file.abs_src_path)
+        if not _RUNNING:
+            finish_executing()
+
+
+def _collect(nb_path: str) -> None:
+    """Wait for one running notebook and write its result where mkdocs-jupyter's cache looks for it."""
+    import json
+    import logging
+
+    from mkdocs.exceptions import PluginError
+
+    job, path = _RUNNING.pop(nb_path)
+    try:
+        _, entry, seconds = job.result()
+    except RuntimeError as exc:  # the notebook's own error, with its name (``_convert``)
+        raise PluginError(str(exc)) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    logging.getLogger("mkdocs.plugins.book.notebooks").info("Executed notebook (%.1f s): %s", seconds, nb_path)
+
+
+def finish_executing(cancel: bool = False) -> None:
+    """Collect every notebook still executing and stop the worker processes;
+    ``cancel``: drop the results instead (the build failed)."""
+    while _RUNNING and not cancel:
+        _collect(next(iter(_RUNNING)))
+    _RUNNING.clear()
+    while _POOL:
+        _POOL.pop().shutdown(wait=True, cancel_futures=True)
 
 
 #: The English notebook pages rendered in this process: name -> their HTML (nbconvert's, with the outputs).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -110,7 +111,7 @@ def test_kernels_are_configured_for_ipc_in_a_folder_of_their_own(monkeypatch):
     assert os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(folder), "/elsewhere"]
     config = json.loads((folder / "jupyter_nbconvert_config.json").read_text(encoding="utf-8"))
     assert config["KernelManager"] == {"transport": "ipc", "ip": str(folder / "kernel")}
-    assert config["NotebookClient"] == {"coalesce_streams": True}, "stream output does not depend on timing"
+    assert config["NotebookClient"] == {"coalesce_streams": True, "shutdown_kernel": "immediate"}
 
 
 def test_a_notebook_kernel_runs_without_the_tcp_warning(tmp_path):
@@ -144,3 +145,33 @@ def test_parallel_execution_needs_the_cache_and_execution():
         config = {"plugins": {"mkdocs-jupyter": SimpleNamespace(config=options)}}
         assert notebooks.execute_in_parallel(files, config) == []
     assert notebooks.execute_in_parallel(files, {"plugins": {}}) == []
+
+
+def test_notebooks_execute_in_the_background_and_each_page_waits_for_its_own(tmp_path):
+    """``execute_in_parallel`` returns at once; ``await_executed`` caches a notebook's page just before it is
+    rendered; a failing notebook stops the build naming itself; ``finish_executing`` leaves no process."""
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+    from mkdocs_jupyter.plugin import Plugin
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "good.py").write_text("# %%\nprint(6 * 7)\n", encoding="utf-8")
+    (tmp_path / "notebooks" / "bad.py").write_text("# %%\nraise ValueError('no such weight')\n", encoding="utf-8")
+    files = Files([File(f"notebooks/{n}.py", str(tmp_path), str(tmp_path / "site"), True) for n in ("good", "bad")])
+    jupyter = Plugin()
+    jupyter.load_config({"execute": True, "allow_errors": False, "cache": True, "cache_dir": str(tmp_path / "cache")})
+    config = {"plugins": {"mkdocs-jupyter": jupyter}}
+    try:
+        started = notebooks.execute_in_parallel(files, config, workers=2)
+        assert [Path(p).name for p in started] == ["good.py", "bad.py"]
+        assert notebooks.execute_in_parallel(files, config) == [], "a running notebook is not started twice"
+        assert not list((tmp_path / "cache").glob("*.json")), "nothing is cached before a page asks"
+        notebooks.await_executed(SimpleNamespace(file=files.get_file_from_path("notebooks/good.py")))
+        (entry,) = (tmp_path / "cache").glob("*.json")
+        assert "42" in entry.read_text(encoding="utf-8")
+        with pytest.raises(PluginError, match=r"bad\.py(.|\n)*no such weight"):
+            notebooks.await_executed(SimpleNamespace(file=files.get_file_from_path("notebooks/bad.py")))
+        notebooks.await_executed(SimpleNamespace(file=files.get_file_from_path("notebooks/good.py")))  # done: no-op
+    finally:
+        notebooks.finish_executing(cancel=True)
+    assert not notebooks._RUNNING and not notebooks._POOL
