@@ -50,14 +50,10 @@ from book.includes import IncludeError, expand_markdown_includes, snippets_from_
 from book.pdf_files import post_build as place_pdfs  # noqa: E402
 from book.verified import stamp  # noqa: E402
 
-#: HTML -> HTML functions of every finished page, in order: figures sized, math typeset, the header's buttons.
-POST_PAGE: list[Callable[[str, Page, MkDocsConfig], str]] = [
-    page_weight.post_page,
-    math_render.post_page,
-    header.post_page,
-]
-#: Functions of the built site folder, once both editions are built: search indexes, a file at each PDF address.
-POST_BUILD: list[Callable[[Path, MkDocsConfig], None]] = [search_index.post_build, place_pdfs]
+#: (html, page, config) -> html functions of every finished page, in order: figures sized, math, the header.
+POST_PAGE: list[Callable] = [page_weight.post_page, math_render.post_page, header.post_page]
+#: (site folder, config) -> None, once both editions are built: search indexes, a file at each PDF address.
+POST_BUILD: list[Callable] = [search_index.post_build, place_pdfs]
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 _STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
@@ -65,15 +61,17 @@ edition.quiet_instant_switcher_warning()
 book.highlight_cache.memoize_block_highlighting()  # both editions, and every `mkdocs serve` rebuild, share listings
 
 
+def on_startup(command: str, **kwargs: Any) -> None:
+    facts.warm_imports(command)  # under `mkdocs serve`, PyTorch is imported before the first snippet edit
+
+
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    """Caches (facts, prefetched; notebooks), IPC kernels, the vendored iframe-worker shim, snippets from the root."""
+    """Caches (facts, prefetched; notebooks; IPC kernels), the vendored iframe-worker shim, snippets from the root."""
     if edition.language(config) == "en":
         _SITE[:] = [Path(config["site_dir"])]
     facts.prepare_build(config["docs_dir"])
     _STAMP[edition.language(config)] = stamp(edition.language(config))  # git is asked once per edition
-    notebooks.share_notebook_cache(config, hebrew=edition.language(config) != "en")
-    notebooks.snippet_aware_cache()
-    notebooks.ipc_kernels()
+    notebooks.configure_build(config, hebrew=edition.language(config) != "en")
     offline.vendored_polyfills(config["extra"])
     snippets_from_root(config["mdx_configs"].setdefault("pymdownx.snippets", {}))
     return config

@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 
 __all__ = [
     "await_executed",
+    "configure_build",
     "download_links",
     "english_notebooks",
     "english_url",
@@ -189,6 +190,14 @@ def notebook_chapters(docs: Path = ROOT / "docs") -> dict[str, str]:
         for name in re.findall(r"notebooks/(\w+)\.py", chapter.read_text(encoding="utf-8")):
             out.setdefault(name, f"chapters/{chapter.name}")
     return out
+
+
+def configure_build(config: MkDocsConfig, hebrew: bool) -> None:
+    """A build of one edition starts (``on_config``): ``share_notebook_cache``, ``snippet_aware_cache``,
+    ``ipc_kernels``."""
+    share_notebook_cache(config, hebrew)
+    snippet_aware_cache()
+    ipc_kernels()
 
 
 #: The cache setting of the English build, kept across builds (``mkdocs serve`` builds both editions each time).

@@ -210,3 +210,16 @@ def test_prefetch_computes_what_the_pages_use_once_and_leaves_errors_to_the_page
     assert substitute("{{ chapter.n }}") == "7" and calls.read_text() == "x", "the page reuses the prefetched facts"
     with pytest.raises(ValueError, match="no"):
         substitute("{{ broken.x }}")
+
+
+def test_serve_imports_pytorch_before_the_first_snippet_edit():
+    """``mkdocs serve`` (on_startup's command) imports the heavy modules in the background; a build does not."""
+    import sys
+
+    from book import facts as book_facts
+
+    assert book_facts.warm_imports("build") is None
+    thread = book_facts.warm_imports("serve")
+    assert thread is not None and thread.daemon
+    thread.join(timeout=60)
+    assert not thread.is_alive() and all(name in sys.modules for name in book_facts.HEAVY_IMPORTS)
