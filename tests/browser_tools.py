@@ -153,7 +153,7 @@ def math_state(page) -> dict:
 def assert_math_typeset(page, where: str, min_formulas: int = 0) -> None:
     """Every formula of the page is typeset, none failed, no raw TeX is visible; at least ``min_formulas``."""
     page.wait_for_function(
-        "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=10_000
+        "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=30_000
     )
     state = math_state(page)
     assert state["errors"] == 0, f"{where}: KaTeX errors {state}"
@@ -175,7 +175,7 @@ BROKEN_IMAGES_JS = (
 )
 
 
-def images_not_shown(page, timeout_ms: int = 10_000) -> list[str]:
+def images_not_shown(page, timeout_ms: int = 30_000) -> list[str]:
     """The article's images that did not load: waits up to ``timeout_ms`` for every image to finish
     (after instant navigation the new page's images start loading only once it is swapped in)."""
     try:

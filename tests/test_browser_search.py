@@ -184,7 +184,7 @@ def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, b
         page.keyboard.press(key)
         # the dialog takes focus as it opens; the first opening also starts loading the index
         page.wait_for_function(
-            "() => document.activeElement === document.querySelector('.book-search__input')", timeout=3000
+            "() => document.activeElement === document.querySelector('.book-search__input')", timeout=15_000
         )
         page.keyboard.press("Escape")
         assert page.locator(".book-search").is_hidden(), key
