@@ -69,16 +69,18 @@ browser:
 # fixtures are made once), the per-page browser tests spread (tests/conftest.py).
 # The site is built once for all workers. A line per finished test file shows progress.
 PYTEST_PARALLEL ?= -n auto --dist loadscope
+# More pytest options: make test PYTEST_ARGS="--durations=20" (make bench adds its JUnit file here).
+PYTEST_ARGS ?=
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: $(STAMP) browser lint
-	NOTEBOOK_CACHE=false $(BIN)/python -m pytest $(PYTEST_PARALLEL)
+	NOTEBOOK_CACHE=false $(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) lint
-	NOTEBOOK_CACHE=false BOOK_SKIP_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser"
+	NOTEBOOK_CACHE=false BOOK_SKIP_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
 
 figures: $(STAMP)
 	$(BIN)/python -m snippets.figures

@@ -214,12 +214,12 @@ def failed_tests(junit: Path) -> list[str]:
 
 
 def _suite(record: dict) -> None:
-    """Time the whole test suite as `make test` runs it; record its last line and the failed tests' names."""
+    """Time ``make test`` (lint, then every test); record its last line and the failed tests' names."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         start = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-rfE", "-n", "auto", "--dist", "loadscope", f"--junitxml={junit}"],
+            ["make", "--no-print-directory", "test", f"PYTEST_ARGS=-q -rfE --junitxml={junit}"],
             cwd=ROOT,
             env={**os.environ, "NOTEBOOK_CACHE": "false"},
             capture_output=True,
