@@ -252,9 +252,18 @@ def kernel_config(folder: Path) -> dict[str, Any]:
     >>> kernel_config(Path("/tmp/k"))["KernelManager"]
     {'transport': 'ipc', 'ip': '/tmp/k/kernel'}
     """
+    from nbconvert.exporters import HTMLExporter
+
+    defaults = list(HTMLExporter().default_preprocessors)  # this nbconvert's own list, in its order
+    merge = "nbconvert.preprocessors.CoalesceStreamsPreprocessor"
+    defaults.remove(merge)
+    defaults.insert(defaults.index("nbconvert.preprocessors.ExecutePreprocessor") + 1, merge)
     return {
         "KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")},
-        "NotebookClient": {"coalesce_streams": True, "shutdown_kernel": "immediate"},
+        "NotebookClient": {"shutdown_kernel": "immediate"},
+        # nbconvert's own merge of consecutive stream outputs, run after execution, not before it
+        "HTMLExporter": {"default_preprocessors": defaults},
+        "CoalesceStreamsPreprocessor": {"enabled": True},
     }
 
 
@@ -267,8 +276,10 @@ def ipc_kernels() -> Path:
     must not pick the same socket), with a ``jupyter_nbconvert_config.json`` that
     mkdocs-jupyter's nbconvert app reads through ``JUPYTER_CONFIG_PATH`` (first; other
     entries are kept after it). It also merges each cell's consecutive stream outputs
-    (``coalesce_streams``), so how printed lines are grouped on the page does not depend
-    on the kernel's timing, and stops each kernel at once when its notebook is done
+    (nbconvert's ``CoalesceStreamsPreprocessor``, moved after execution: in its default place it
+    runs before, on a notebook with no outputs yet, and nbclient's ``coalesce_streams`` is not
+    configurable), so how printed lines are grouped on the page does not depend on when the kernel
+    flushed them, and stops each kernel at once when its notebook is done
     (``shutdown_kernel``: the graceful default waits about 0.7 s per notebook for a
     kernel whose outputs are all in).
     """

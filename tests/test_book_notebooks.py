@@ -111,7 +111,11 @@ def test_kernels_are_configured_for_ipc_in_a_folder_of_their_own(monkeypatch):
     assert os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(folder), "/elsewhere"]
     config = json.loads((folder / "jupyter_nbconvert_config.json").read_text(encoding="utf-8"))
     assert config["KernelManager"] == {"transport": "ipc", "ip": str(folder / "kernel")}
-    assert config["NotebookClient"] == {"coalesce_streams": True, "shutdown_kernel": "immediate"}
+    assert config["NotebookClient"] == {"shutdown_kernel": "immediate"}
+    order = config["HTMLExporter"]["default_preprocessors"]
+    execute = order.index("nbconvert.preprocessors.ExecutePreprocessor")
+    assert order[execute + 1] == "nbconvert.preprocessors.CoalesceStreamsPreprocessor", order
+    assert config["CoalesceStreamsPreprocessor"] == {"enabled": True}
 
 
 def test_a_notebook_kernel_runs_without_the_tcp_warning(tmp_path):
@@ -120,16 +124,20 @@ def test_a_notebook_kernel_runs_without_the_tcp_warning(tmp_path):
     import sys
 
     notebook = tmp_path / "nb.py"
-    notebook.write_text("# %%\nprint(6 * 7)\n\n# %%\nprint('done')\n", encoding="utf-8")
+    # The second cell's two lines reach the kernel's client as two stream messages (a flush, then a pause).
+    cells = "# %%\nprint(6 * 7)\n\n# %%\nimport time\nprint('one', flush=True)\ntime.sleep(0.5)\nprint('two')\n"
+    notebook.write_text(cells, encoding="utf-8")
     code = (
-        "import sys; from book import notebooks; notebooks.ipc_kernels();"
+        "import re, sys; from book import notebooks; notebooks.ipc_kernels();"
         "from mkdocs_jupyter import plugin;"
         f"html = plugin.convert.nb2html({str(notebook)!r}, execute=True, allow_errors=False);"
-        "print('42' in html and 'done' in html)"
+        "print('42' in html, bool(re.search(r'<pre>one\\ntwo', html)))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=notebooks.ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.strip().endswith("True")
+    ran, merged = proc.stdout.split()[-2:]
+    assert ran == "True"
+    assert merged == "True", "the two pieces of one cell's output are one block on the page"
     assert "Kernel is running over TCP" not in proc.stderr
 
 
