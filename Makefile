@@ -65,10 +65,13 @@ build-offline: $(STAMP)
 browser:
 	@tools/ensure-chromium.sh
 
-# pytest-xdist: one worker per core; a test file stays on one worker (its module
-# fixtures are made once), the per-page browser tests spread (tests/conftest.py).
-# The site is built once for all workers. A line per finished test file shows progress.
-PYTEST_PARALLEL ?= -n auto --dist loadscope
+# pytest-xdist: one worker more than the cores (a browser test waits for Chromium much of
+# the time: two workers left the two cores here idle about half of the run), at most 8;
+# a test file stays on one worker (its module fixtures are made once), the per-page
+# browser tests spread (tests/conftest.py). The site is built once for all workers.
+# A line per finished test file shows progress.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(8, (os.cpu_count() or 1) + 1))')
+PYTEST_PARALLEL ?= -n $(TEST_WORKERS) --dist loadscope
 # More pytest options: make test PYTEST_ARGS="--durations=20" (make bench adds its JUnit file here).
 PYTEST_ARGS ?=
 
