@@ -14,6 +14,8 @@
   block has the height it would have without skipping (margins) and clips nothing; a late
   anchor lands on its heading; print shows everything; every region that scrolls sideways
   is reachable by keyboard (a11y.js) at load and once shown, and axe-core finds nothing.
+- A dark-mode reader's first visit is dark before the theme's bundle runs (book/page_weight.py's
+  early_color_scheme): no light first paint, and no skipped block keeps a light style.
 """
 
 from __future__ import annotations
@@ -280,4 +282,19 @@ def test_every_wide_region_is_reachable_by_keyboard_shown_or_skipped(server, bro
         wide += page.evaluate(f"i => {{ const e = document.querySelectorAll('{REGIONS}')[i]; "
                               "return e.scrollWidth > e.clientWidth + 1; }", i)
     assert wide >= 5, f"C has at least 5 formulas or tables wider than a 360 px phone, not {wide}"
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_dark_system_gets_the_dark_scheme_before_the_theme_s_script(server, browser):
+    context = browser.new_context(color_scheme="dark", viewport=PHONES[1])
+    page = context.new_page()
+    page.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())  # the theme's script never runs
+    page.goto(server + C_PAGE, wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    context.close()
+    context = browser.new_context(color_scheme="light", viewport=PHONES[1])
+    page = context.new_page()
+    page.goto(server + C_PAGE, wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
     context.close()
