@@ -290,11 +290,11 @@ def test_a_dark_system_gets_the_dark_scheme_before_the_theme_s_script(server, br
     context = browser.new_context(color_scheme="dark", viewport=PHONES[1])
     page = context.new_page()
     page.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())  # the theme's script never runs
-    page.goto(server + C_PAGE, wait_until="networkidle")
+    goto(page, server + C_PAGE)
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     context.close()
     context = browser.new_context(color_scheme="light", viewport=PHONES[1])
     page = context.new_page()
-    page.goto(server + C_PAGE, wait_until="networkidle")
+    goto(page, server + C_PAGE)
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     context.close()
