@@ -24,6 +24,13 @@ longer hold up its first paint (Lighthouse counted each as render-blocking).
 (upright and math italic) from ``<head>``, so they arrive with the CSS instead of after
 the first paint, when their swap would reflow the text (a layout shift). Not when the
 page is read from file:// (fonts are fetched in CORS mode, which file:// refuses).
+
+``early_color_scheme(html)``: on a first visit (no colour stored) the theme's bundle, a
+deferred script, sets the scheme the system asks for (dark) only after the page is parsed.
+A script right after the theme's own palette script sets it at once, from the palette
+input whose media query matches: dark readers get no light first paint, and the answer's
+blocks that the browser skips off screen (book.css, content-visibility: auto) never keep
+a light-scheme style, which Chromium reported to axe-core (a false contrast failure).
 """
 
 from __future__ import annotations
@@ -44,6 +51,17 @@ _SCRIPT = re.compile(r'<script src="([^"]*assets/javascripts/[^"]+\.js)"></scrip
 _KATEX_CSS = re.compile(r'<link rel="stylesheet" href="([^"]*)assets/vendor/katex/katex\.min\.css">')
 MATH_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
 _PRELOAD_MARK = "/* book: math fonts */ "
+_PALETTE_SCRIPT = re.compile(r'<script>var palette=__md_get\("__palette"\);.*?</script>', re.S)
+_SCHEME_MARK = "/* book: early colour scheme */"
+EARLY_SCHEME = (
+    f"<script>(function () {{ {_SCHEME_MARK} "
+    'try { var p = __md_get("__palette"); if (p && p.color) return; } catch (e) {} '
+    'var input = [].find.call(document.querySelectorAll("[data-md-color-media]"), '
+    'function (e) { return matchMedia(e.getAttribute("data-md-color-media")).matches; }); '
+    'if (input) ["scheme", "primary", "accent"].forEach(function (k) { '
+    'document.body.setAttribute("data-md-color-" + k, input.getAttribute("data-md-color-" + k)); }); '
+    "})();</script>"
+)
 _VIEWBOX = re.compile(r'<svg\b[^>]*?\sviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', re.S)
 _WH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"', re.S)
 
@@ -151,7 +169,23 @@ def preload_math_fonts(html: str) -> str:
     return html[: css.start()] + script + html[css.start() :]
 
 
+def early_color_scheme(html: str) -> str:
+    """``EARLY_SCHEME`` right after the theme's palette script (once); a page without it is returned as it is.
+
+    >>> out = early_color_scheme('<body><script>var palette=__md_get("__palette");if(palette){}</script><p>')
+    >>> out.count(_SCHEME_MARK), out.index(_SCHEME_MARK) > out.index("if(palette){}</script>")
+    (1, True)
+    >>> early_color_scheme(out) == out, early_color_scheme("<p>no palette</p>")
+    (True, '<p>no palette</p>')
+    """
+    m = _PALETTE_SCRIPT.search(html)
+    if not m or _SCHEME_MARK in html:
+        return html
+    return html[: m.end()] + EARLY_SCHEME + html[m.end() :]
+
+
 def post_page(html: str, page, config) -> str:
     """The build step (``POST_PAGE``): ``size_images`` (``page.url``, ``config["docs_dir"]``), ``slim_code``,
-    ``defer_scripts``, ``preload_math_fonts``."""
-    return preload_math_fonts(defer_scripts(slim_code(size_images(html, page.url, Path(config["docs_dir"])))))
+    ``defer_scripts``, ``preload_math_fonts``, ``early_color_scheme``."""
+    html = slim_code(size_images(html, page.url, Path(config["docs_dir"])))
+    return early_color_scheme(preload_math_fonts(defer_scripts(html)))

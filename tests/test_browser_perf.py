@@ -8,6 +8,14 @@
   on no other; reached by instant navigation, the calculator still starts.
 - Every image of every page carries its width and height (book/page_weight.py); every
   script of the book is deferred; listings lost no text to ``slim_code``.
+- A long chapter's answer blocks are skipped while off screen (book.css, content-visibility:
+  auto): at load most of C's elements are not laid out; the blocks a phone's first screen may
+  show and the last ones are never skipped, nor headings or a listing's <div>; a skipped
+  block has the height it would have without skipping (margins) and clips nothing; a late
+  anchor lands on its heading; print shows everything; every region that scrolls sideways
+  is reachable by keyboard (a11y.js) at load and once shown, and axe-core finds nothing.
+- A dark-mode reader's first visit is dark before the theme's bundle runs (book/page_weight.py's
+  early_color_scheme): no light first paint, and no skipped block keeps a light style.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import re
 
 import pytest
 
-from browser_tools import goto
+from browser_tools import goto, run_axe
 from conftest import site_pages
 
 PHONES = ({"width": 360, "height": 740}, {"width": 412, "height": 823})
@@ -162,3 +170,131 @@ def test_every_image_has_its_size_and_every_script_is_deferred(site):
         html = (site / path / "index.html").read_text(encoding="utf-8")
         scripts = re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
         assert not [s for s in scripts if "shape-calculator" in s] and any(s.endswith("lazy.js") for s in scripts), path
+
+
+#: The blocks book.css lets the browser skip (content-visibility: auto), and how much of the page is in them.
+SKIP_JS = """() => {
+  const blocks = [...document.querySelectorAll('.md-content__inner > .book-answers > *, '
+                                              + '.md-content__inner > .book-answers > .highlight > pre')]
+    .filter(e => getComputedStyle(e).contentVisibility === 'auto');
+  const isSkipped = e => !!e.firstElementChild && !e.firstElementChild.checkVisibility({contentVisibilityAuto: true});
+  const answers = [...document.querySelectorAll('.md-content__inner > .book-answers > *')];
+  const never = answers.filter((e, i) => i < 7 || i >= answers.length - 3 || /^H[1-6]$/.test(e.tagName)
+                                         || e.classList.contains('highlight'));
+  return {
+    blocks: blocks.length,
+    skippedElements: blocks.filter(isSkipped).reduce((n, e) => n + e.getElementsByTagName('*').length, 0),
+    elements: document.getElementsByTagName('*').length,
+    wronglySkippable: never.filter(e => getComputedStyle(e).contentVisibility !== 'visible')
+                           .map(e => e.tagName + '.' + e.className),
+  };
+}"""
+
+C_PAGE = "chapters/c-lipschitz-rnn/"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", (C_PAGE, "he/" + C_PAGE, "chapters/a3-gradient-clipping/"))
+def test_a_long_page_lays_out_only_what_is_on_screen(server, browser, path):
+    context = browser.new_context(viewport=PHONES[1])
+    page = context.new_page()
+    goto(page, server + path)
+    state = page.evaluate(SKIP_JS)
+    assert state["blocks"] >= 5, f"{path}: book.css lets the browser skip no answer block: {state}"
+    assert not state["wronglySkippable"], f"{path}: a block that must always be laid out may be skipped: {state}"
+    if "c-lipschitz" in path:
+        # C: about 13,000 elements, most of them in the answer's blocks below the first screen.
+        assert state["skippedElements"] >= 0.6 * state["elements"], state
+    page.emulate_media(media="print")
+    printed = page.evaluate(SKIP_JS)
+    assert printed["blocks"] == 0, f"{path}: a block would be skipped in print (the PDFs): {printed}"
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", (C_PAGE, "chapters/d-cnn-characteristics/"))
+def test_skipping_changes_no_block_s_size_and_clips_nothing(server, browser, path):
+    """Each skippable block, laid out, has the height it has with no containment; and nothing in it is cut off."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    goto(page, server + path)
+    measure = """() => [...document.querySelectorAll('.md-content__inner > .book-answers > *, '
+                                                   + '.md-content__inner > .book-answers > .highlight > pre')]
+      .filter(e => e.dataset.skippable === 'yes').map(e => {
+        const cs = getComputedStyle(e), scrolls = cs.overflowX === 'auto' || cs.overflowX === 'scroll';
+        return [e.tagName + '.' + e.className, Math.round(e.getBoundingClientRect().height * 10) / 10,
+                scrolls || e.scrollWidth <= e.clientWidth + 1];
+      })"""
+    page.evaluate("""() => document.querySelectorAll('.md-content__inner > .book-answers > *, '
+                                                    + '.md-content__inner > .book-answers > .highlight > pre')
+      .forEach(e => { if (getComputedStyle(e).contentVisibility === 'auto') e.dataset.skippable = 'yes'; })""")
+    page.add_style_tag(content="[data-skippable] { content-visibility: visible !important; contain: none !important }")
+    free = page.evaluate(measure)
+    # What a skippable block is once shown: layout, style and paint containment.
+    page.add_style_tag(content="[data-skippable] { contain: layout style paint !important }")
+    contained = page.evaluate(measure)
+    context.close()
+    assert len(free) >= 20, free
+    assert [b[:2] for b in contained] == [b[:2] for b in free], "a block's height changes when it is contained"
+    assert all(b[2] for b in contained), [b for b in contained if not b[2]]
+
+
+@pytest.mark.browser
+def test_a_late_anchor_lands_on_its_heading(server, browser):
+    context = browser.new_context(viewport=PHONES[1])
+    page = context.new_page()
+    goto(page, server + C_PAGE + "#common-wrong-answers")
+    page.wait_for_timeout(500)
+    top = page.evaluate("() => document.getElementById('common-wrong-answers').getBoundingClientRect().top")
+    context.close()
+    assert 0 <= top <= 200, f"the heading is at {top} px, not at the top of the screen"
+
+
+REGIONS = ".md-content__inner div.arithmatex, .md-typeset__scrollwrap"
+WIDE_JS = f"""() => [...document.querySelectorAll('{REGIONS}')].map(e => ({{
+  wide: e.scrollWidth > e.clientWidth + 1, tab: e.getAttribute('tabindex'),
+  skipped: !!e.firstElementChild && !e.firstElementChild.checkVisibility({{contentVisibilityAuto: true}})}}))"""
+
+
+@pytest.mark.browser
+def test_every_wide_region_is_reachable_by_keyboard_shown_or_skipped(server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    goto(page, server + C_PAGE)
+    page.wait_for_timeout(500)  # a11y.js runs when the page is idle
+    at_load = page.evaluate(WIDE_JS)
+    assert sum(r["skipped"] for r in at_load) >= 3, "no formula is in a skipped block: the check checks nothing"
+    assert all(r["tab"] == "0" for r in at_load if r["skipped"] or r["wide"]), at_load
+    violations = [v for v in run_axe(page) if v["id"] == "scrollable-region-focusable"]
+    assert not violations, violations
+    # Shown one by one, each keeps tabindex exactly when it scrolls.
+    wide = 0
+    for i in range(len(at_load)):
+        page.evaluate(f"i => document.querySelectorAll('{REGIONS}')[i].scrollIntoView({{block: 'center'}})", i)
+        # a11y.js measures a block once it is shown, in the next idle moment (within 200 ms).
+        page.wait_for_function(
+            f"""i => {{ const e = document.querySelectorAll('{REGIONS}')[i];
+                       return e.dataset.bookTab !== 'unmeasured'
+                         && (e.getAttribute('tabindex') === '0') === (e.scrollWidth > e.clientWidth + 1); }}""",
+            arg=i,
+            timeout=3000,
+        )
+        wide += page.evaluate(f"i => {{ const e = document.querySelectorAll('{REGIONS}')[i]; "
+                              "return e.scrollWidth > e.clientWidth + 1; }", i)
+    assert wide >= 5, f"C has at least 5 formulas or tables wider than a 360 px phone, not {wide}"
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_dark_system_gets_the_dark_scheme_before_the_theme_s_script(server, browser):
+    context = browser.new_context(color_scheme="dark", viewport=PHONES[1])
+    page = context.new_page()
+    page.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())  # the theme's script never runs
+    goto(page, server + C_PAGE)
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    context.close()
+    context = browser.new_context(color_scheme="light", viewport=PHONES[1])
+    page = context.new_page()
+    goto(page, server + C_PAGE)
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    context.close()

@@ -83,3 +83,17 @@ def test_the_header_buttons_are_written_with_the_scripts_texts():
         assert f">{toggle}</button>" in out and f'aria-label="{search}"' in out
         assert header_buttons(out, lang) == out  # once
     assert header_buttons("<p>no header</p>", "en") == "<p>no header</p>"
+
+
+def test_every_page_sets_the_system_s_colour_scheme_before_its_content(site):
+    """book.page_weight.early_color_scheme: right after the theme's palette script, before the article."""
+    from book.page_weight import _SCHEME_MARK
+    from conftest import site_pages
+
+    missing = []
+    for path in site_pages(site):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        at, palette = html.find(_SCHEME_MARK), html.find('<script>var palette=__md_get("__palette");')
+        if not (palette >= 0 and palette < at < html.find("<article")) or html.count(_SCHEME_MARK) != 1:
+            missing.append(path or "/")
+    assert not missing, missing
