@@ -279,8 +279,11 @@ def test_every_wide_region_is_reachable_by_keyboard_shown_or_skipped(server, bro
             arg=i,
             timeout=3000,
         )
-        wide += page.evaluate(f"i => {{ const e = document.querySelectorAll('{REGIONS}')[i]; "
-                              "return e.scrollWidth > e.clientWidth + 1; }", i)
+        wide += page.evaluate(
+            f"i => {{ const e = document.querySelectorAll('{REGIONS}')[i]; "
+            "return e.scrollWidth > e.clientWidth + 1; }",
+            i,
+        )
     assert wide >= 5, f"C has at least 5 formulas or tables wider than a 360 px phone, not {wide}"
     context.close()
 
