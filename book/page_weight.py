@@ -80,11 +80,15 @@ def svg_size(path: Path, mtime_ns: int) -> tuple[int, int] | None:
 
 
 def size_images(html: str, page_url: str, docs_dir: Path) -> str:
-    """Add ``width``/``height`` (from the SVG) and ``decoding="async"`` to each figure of the page.
+    """Add ``width``/``height`` (from the SVG) and ``decoding="async"`` to each figure of the page, and
+    ``loading="lazy"`` to those below the article's first ``<h2>`` (a phone's first screen never reaches
+    it): a long chapter's figures are fetched as the reader scrolls to them, and, sized, move nothing.
 
     ``page_url`` is the page's URL below the site root (``"chapters/a2/"``, ``"he/chapters/a2/"``).
     """
     docs_dir = Path(docs_dir)
+    article = html.find("<article")
+    fold = html.find("<h2", article) if article >= 0 else -1
 
     def one(match: re.Match[str]) -> str:
         tag = match[0]
@@ -101,6 +105,8 @@ def size_images(html: str, page_url: str, docs_dir: Path) -> str:
                 extra = f' width="{size[0]}" height="{size[1]}"'
                 if " decoding=" not in tag:
                     extra += ' decoding="async"'
+                if " loading=" not in tag and 0 <= fold < match.start():
+                    extra += ' loading="lazy"'
                 end = -2 if tag.endswith("/>") else -1
                 return tag[:end].rstrip() + extra + tag[end:]
         return tag

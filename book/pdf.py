@@ -121,6 +121,9 @@ def print_page(browser, url: str) -> bytes:
         "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=15_000
     )
     page.evaluate("() => document.fonts.ready.then(() => true)")
+    # figures below the first section load lazily (book/page_weight.py): a printout needs them all
+    page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=30_000)
     broken = page.evaluate(
         "() => [...document.querySelectorAll('article img')]"
         ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"

@@ -175,13 +175,20 @@ BROKEN_IMAGES_JS = (
 )
 
 
+#: Every image of the article loaded; the lazy ones (figures below a page's first section,
+#: book/page_weight.py) asked for now, at each check: after instant navigation the new
+#: page's images arrive only once it is swapped in.
+ALL_IMAGES_LOADED_JS = """() => {
+  document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; });
+  return [...document.querySelectorAll('article img')].every(i => i.complete);
+}"""
+
+
 def images_not_shown(page, timeout_ms: int = 30_000) -> list[str]:
-    """The article's images that did not load: waits up to ``timeout_ms`` for every image to finish
-    (after instant navigation the new page's images start loading only once it is swapped in)."""
+    """The article's images that did not load, the lazy ones fetched now: waits up to ``timeout_ms``
+    for every image to finish."""
     try:
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=timeout_ms
-        )
+        page.wait_for_function(ALL_IMAGES_LOADED_JS, timeout=timeout_ms)
     except Exception:  # noqa: BLE001 - what is still missing is reported below
         pass
     return page.evaluate(BROKEN_IMAGES_JS)

@@ -26,7 +26,15 @@ from __future__ import annotations
 import pytest
 
 from book.config import nav_pages
-from browser_tools import COLOUR_RULES, assert_hebrew_directions, assert_math_typeset, goto, run_axe, watch
+from browser_tools import (
+    COLOUR_RULES,
+    assert_hebrew_directions,
+    assert_math_typeset,
+    goto,
+    images_not_shown,
+    run_axe,
+    watch,
+)
 from conftest import site_pages
 from test_browser_layout import PHONE, phone_layout_problems
 
@@ -59,6 +67,7 @@ def test_page(server, browser, scheme, path):
         page = context.new_page()
         visit = watch(page, server)
         goto(page, server + path)
+        assert not images_not_shown(page), f"{where}: images not shown {images_not_shown(page)}"
         expected = "slate" if scheme == "dark" else "default"
         assert page.get_attribute("body", "data-md-color-scheme") == expected, where
         assert_math_typeset(page, where)

@@ -301,3 +301,26 @@ def test_a_dark_system_gets_the_dark_scheme_before_the_theme_s_script(server, br
     goto(page, server + C_PAGE)
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     context.close()
+
+
+@pytest.mark.browser
+def test_later_figures_are_fetched_when_scrolled_to(server, browser):
+    """A first load on a phone fetches the first screen's figures, not the ones far below; scrolling brings them."""
+    context = browser.new_context(viewport=PHONES[0])
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: r.url.endswith(".svg") and "/figures/" in r.url and fetched.append(r.url))
+    goto(page, server + "chapters/b2-bad-results/")
+    lazy = page.evaluate("() => [...document.querySelectorAll('article img[loading=lazy]')].map(i => i.src)")
+    assert len(lazy) >= 2, lazy
+    # Chromium fetches a lazy image once it is within about a screen or two of the viewport: the farther ones wait.
+    assert set(lazy) - set(fetched), f"every figure was fetched before the reader scrolled: {fetched}"
+    for src in lazy:
+        page.locator(
+            f"article img[src='{src.removeprefix(server + 'chapters/b2-bad-results/')}']"
+        ).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('article img')].every(i => i.complete && i.naturalWidth)"
+    )
+    assert set(lazy) <= set(fetched)
+    context.close()

@@ -22,6 +22,23 @@ def test_svg_figures_get_their_shown_size_in_both_editions(tmp_path):
     assert he == '<img alt="a" src="../../../figures/g.svg" width="300" height="150" decoding="async">'
 
 
+def test_figures_below_the_first_section_load_lazily(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "f.svg").write_text('<svg viewBox="0 0 300 150"></svg>')
+    img = '<img alt="a" src="../../figures/f.svg">'
+    page = f"<header><h2>menu</h2></header><article><h1>Q</h1>{img}<h2 id='why'>Why</h2>{img}</article>"
+    first, second = re.findall(r"<img[^>]*>", size_images(page, "chapters/c/", tmp_path))
+    assert "loading" not in first, "a figure of the first screen is fetched with the page"
+    assert ' loading="lazy"' in second and ' width="300" height="150"' in second
+    assert size_images(f"<article>{img}{img}</article>", "chapters/c/", tmp_path).count("lazy") == 0  # no section
+
+
+def test_built_pages_load_their_later_figures_lazily(site):
+    html = (site / "chapters" / "b2-bad-results" / "index.html").read_text(encoding="utf-8")
+    figures = re.findall(r"<img[^>]*\.svg[^>]*>", html)
+    assert len(figures) >= 3 and sum(' loading="lazy"' in f for f in figures) >= 2, figures
+
+
 def test_other_images_are_left_alone(tmp_path):
     html = '<img alt="a" src="x.png"><img alt="b" src="../missing.svg"><img alt="c" src="f.svg" width="10" height="5">'
     assert size_images(html, "chapters/c/", tmp_path) == html
