@@ -179,10 +179,12 @@ SKIP_JS = """() => {
     .filter(e => getComputedStyle(e).contentVisibility === 'auto');
   const isSkipped = e => !!e.firstElementChild && !e.firstElementChild.checkVisibility({contentVisibilityAuto: true});
   const answers = [...document.querySelectorAll('.md-content__inner > .book-answers > *')];
+  const interactive = answers.filter(e => e.matches('.shape-calculator, .practice, .self-check'));
   const never = answers.filter((e, i) => i < 7 || i >= answers.length - 3 || /^H[1-6]$/.test(e.tagName)
-                                         || e.classList.contains('highlight'));
+                                         || e.classList.contains('highlight')).concat(interactive);
   return {
     blocks: blocks.length,
+    interactive: interactive.length,
     skippedElements: blocks.filter(isSkipped).reduce((n, e) => n + e.getElementsByTagName('*').length, 0),
     elements: document.getElementsByTagName('*').length,
     wronglySkippable: never.filter(e => getComputedStyle(e).contentVisibility !== 'visible')
@@ -194,14 +196,18 @@ C_PAGE = "chapters/c-lipschitz-rnn/"
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", (C_PAGE, "he/" + C_PAGE, "chapters/a3-gradient-clipping/"))
+@pytest.mark.parametrize("path", (C_PAGE, "he/" + C_PAGE, "chapters/a3-gradient-clipping/", "chapters/b3-cnn-shapes/"))
 def test_a_long_page_lays_out_only_what_is_on_screen(server, browser, path):
+    """Off-screen answer blocks are skipped; headings, listings' divs, figures, the first and last blocks
+    and the interactive blocks (whose scripts read their text: a skipped block has none) never are."""
     context = browser.new_context(viewport=PHONES[1])
     page = context.new_page()
     goto(page, server + path)
     state = page.evaluate(SKIP_JS)
     assert state["blocks"] >= 5, f"{path}: book.css lets the browser skip no answer block: {state}"
     assert not state["wronglySkippable"], f"{path}: a block that must always be laid out may be skipped: {state}"
+    if "b3-cnn" in path:  # the shape calculator and the practice block
+        assert state["interactive"] >= 2, state
     if "c-lipschitz" in path:
         # C: about 13,000 elements, most of them in the answer's blocks below the first screen.
         assert state["skippedElements"] >= 0.6 * state["elements"], state
