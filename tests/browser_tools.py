@@ -175,23 +175,24 @@ BROKEN_IMAGES_JS = (
 )
 
 
-#: Every image of the article loaded; the lazy ones (figures below a page's first section,
-#: book/page_weight.py) asked for now, at each check: after instant navigation the new
-#: page's images arrive only once it is swapped in.
-ALL_IMAGES_LOADED_JS = """() => {
+#: The article's images that did not load (their addresses), once every one has finished: null while
+#: any is still loading. The lazy ones (figures below a page's first section, book/page_weight.py)
+#: are asked for at each check: after instant navigation the new page's images come with it.
+IMAGES_DONE_JS = """() => {
   document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; });
-  return [...document.querySelectorAll('article img')].every(i => i.complete);
+  const images = [...document.querySelectorAll('article img')];
+  if (!images.every(i => i.complete)) return null;
+  return images.filter(i => !(i.naturalWidth > 0)).map(i => i.src);
 }"""
 
 
 def images_not_shown(page, timeout_ms: int = 30_000) -> list[str]:
     """The article's images that did not load, the lazy ones fetched now: waits up to ``timeout_ms``
-    for every image to finish."""
+    for every image to finish (then, still loading, they count as not shown)."""
     try:
-        page.wait_for_function(ALL_IMAGES_LOADED_JS, timeout=timeout_ms)
-    except Exception:  # noqa: BLE001 - what is still missing is reported below
-        pass
-    return page.evaluate(BROKEN_IMAGES_JS)
+        return page.wait_for_function(IMAGES_DONE_JS, timeout=timeout_ms).json_value()
+    except Exception:  # noqa: BLE001 - a timeout: what is still missing is reported
+        return page.evaluate(BROKEN_IMAGES_JS)
 
 
 #: axe-core's rules that read colours: all that a colour scheme can change on a page whose DOM is the same.
