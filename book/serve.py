@@ -7,6 +7,7 @@ import functools
 import gzip as gzip_lib
 import http.server
 import io
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,19 @@ def _gzipped(path: str, mtime_ns: int) -> bytes:
     return gzip_lib.compress(Path(path).read_bytes(), compresslevel=6)
 
 
+#: What a client's leaving mid-answer raises (a browser that navigates on before a file is sent).
+CLIENT_LEFT = (BrokenPipeError, ConnectionResetError)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """The stdlib's server, silent when a client hangs up; any other error is still printed."""
+
+    def handle_error(self, request, client_address) -> None:  # the stdlib's hook, called in an except block
+        if isinstance(sys.exc_info()[1], CLIENT_LEFT):
+            return
+        super().handle_error(request, client_address)
+
+
 def start(site: Path, port: int = 0, gzip: bool = False) -> http.server.ThreadingHTTPServer:
     """Serve ``site`` on 127.0.0.1:``port`` (0: a free port) from a daemon thread; call ``shutdown()`` to stop.
 
@@ -55,7 +69,7 @@ def start(site: Path, port: int = 0, gzip: bool = False) -> http.server.Threadin
     files are sent compressed to clients that accept it.
     """
     handler = functools.partial(_Gzip if gzip else _Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    httpd = _Server(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -164,9 +165,34 @@ def assert_math_typeset(page, where: str, min_formulas: int = 0) -> None:
         assert raw not in text, f"{where}: raw TeX {raw!r} left in the visible text"
 
 
+#: How many pages Material's ``document$`` has announced in this window: it emits once per page shown,
+#: after instant navigation has swapped the new page in and every script subscribed before (search,
+#: exam mode, the practice blocks) has run on it. The count starts at the first call.
+PAGES_SHOWN_JS = """() => {
+  if (!window.__bookPagesShown) {
+    window.__bookPagesShown = {n: 0};
+    document$.subscribe(() => { window.__bookPagesShown.n += 1; });
+  }
+  return window.__bookPagesShown.n;
+}"""
+
+
+def follow(page, action: Callable[[], object], timeout_ms: int = 30_000) -> None:
+    """Run ``action`` (a click on a link, ``page.go_back``) and return once instant navigation has shown
+    the next page. The address changes before the new page is in: waiting for the URL is not enough.
+    A full reload passes at once (the test's own check that the window survived then fails)."""
+    before = page.evaluate(PAGES_SHOWN_JS)
+    action()
+    page.wait_for_function(
+        "n => !window.__bookPagesShown || window.__bookPagesShown.n > n", arg=before, timeout=timeout_ms
+    )
+
+
 def click_nav(page, href_end: str) -> None:
-    """Click the visible entry of the primary nav whose link ends with ``href_end``."""
-    page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{href_end}']").locator("visible=true").first.click()
+    """Click the visible entry of the primary nav whose link ends with ``href_end``; return once the page
+    it leads to is shown (instant navigation)."""
+    link = page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{href_end}']").locator("visible=true").first
+    follow(page, link.click)
 
 
 BROKEN_IMAGES_JS = (

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from browser_tools import goto, run_axe, watch
+from browser_tools import follow, goto, run_axe, watch
 from conftest import site_pages
 
 HEBREW_PREFIXED = [  # a prefixed query; the page has the bare word or another prefix, never this form
@@ -196,9 +196,8 @@ def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, b
     assert page.evaluate("() => document.activeElement.href") == links[0]
     page.keyboard.press("ArrowUp")
     assert page.locator(".book-search__input").evaluate("e => e === document.activeElement")
-    page.keyboard.press("Enter")  # the first result
-    page.wait_for_url(links[0])
-    page.wait_for_load_state("networkidle")
+    follow(page, lambda: page.keyboard.press("Enter"))  # the first result
+    assert page.url == links[0]
     assert page.evaluate("() => window.__stillTheSameWindow === true"), "the result reloaded the page"
     assert page.locator(".book-search").is_hidden()
     assert page.evaluate("() => document.documentElement.lang") == "he"

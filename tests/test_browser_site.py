@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser_tools import assert_math_typeset, goto, images_not_shown, watch
+from browser_tools import assert_math_typeset, follow, goto, images_not_shown, watch
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
@@ -54,10 +54,9 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
     )
     assert len(hrefs) == len(expected), hrefs
     for href in hrefs[1:] + hrefs[:1]:
-        page.evaluate("() => { document.querySelector('article').dataset.left = 'yes'; }")
-        page.locator(f"nav.md-nav--primary a.md-nav__link[href='{href}']").locator("visible=true").first.click()
-        # the new page's article is in (instant navigation swaps it; the window's load state does not change)
-        page.wait_for_function("() => { const a = document.querySelector('article'); return a && !a.dataset.left; }")
+        follow(
+            page, page.locator(f"nav.md-nav--primary a.md-nav__link[href='{href}']").locator("visible=true").first.click
+        )
         assert page.evaluate("() => window.__stillTheSameWindow === true"), f"{href} reloaded the page"
         assert page.evaluate("() => document.documentElement.lang") == (edition.strip("/") or "en")
         assert_math_typeset(page, f"after clicking {href}")
