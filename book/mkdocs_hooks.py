@@ -12,6 +12,7 @@
 - ``book.offline``: the offline build's vendored iframe-worker shim;
 - ``book.page_weight``: figures carry their width and height;
 - ``book.stylesheets``: the book's stylesheets served as one file;
+- ``book.math_fonts``: KaTeX's fonts cut down to the characters the formulas show;
 - ``book.math_render``: every formula typeset by KaTeX at build time (no math JavaScript in pages);
 - ``book.search_index``: each edition's search index, written from the built site;
 - ``book.pdf_files``: a file at each PDF link's address (the copy ``make pdf`` kept, or how to print it).
@@ -45,17 +46,18 @@ from book import facts  # noqa: E402
 facts.reload_edited_book_modules()  # `mkdocs serve` runs this file again: an edited module shows
 
 import book.highlight_cache  # noqa: E402
-import book.stylesheets  # noqa: E402
 from book import bidi, edition, exam_mode, header, math_render, notebooks, offline, page_weight, search_index  # noqa: E402
+from book import stylesheets as css  # noqa: E402
 from book.facts import FactError, substitute  # noqa: E402
 from book.includes import IncludeError, expand_markdown_includes, snippets_from_root  # noqa: E402
+from book.math_fonts import post_build as subset_math_fonts  # noqa: E402
 from book.pdf_files import post_build as place_pdfs  # noqa: E402
 from book.verified import stamp  # noqa: E402
 
 #: (html, page, config) -> html functions of every finished page, in order: figures sized, math, the header.
-POST_PAGE: list[Callable] = [page_weight.post_page, book.stylesheets.post_page, math_render.post_page, header.post_page]
-#: (site folder, config) -> None, once both editions are built: search indexes, the stylesheet bundle, PDF files.
-POST_BUILD: list[Callable] = [search_index.post_build, book.stylesheets.post_build, place_pdfs]
+POST_PAGE: list[Callable] = [page_weight.post_page, css.post_page, math_render.post_page, header.post_page]
+#: (site folder, config) -> None, once both editions are built: search indexes, CSS bundle, math fonts, PDF files.
+POST_BUILD: list[Callable] = [search_index.post_build, css.post_build, subset_math_fonts, place_pdfs]
 _SITE: list[Path] = []  # the site's root folder, as the English build sets it
 _STAMP: dict[str, str] = {}  # each edition's "verified" line, made in on_config (two git calls, not two per page)
 
@@ -128,7 +130,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     try:
         for step in POST_PAGE:
             output = step(output, page, config)
-    except (math_render.MathError, book.stylesheets.StylesheetError) as exc:  # a bad formula (page, formula); CSS
+    except (math_render.MathError, css.StylesheetError) as exc:  # a bad formula (page, formula); CSS
         raise PluginError(str(exc)) from None
     return output
 
