@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", "--skip-suite", action="store_true", help="do not time the test suite")
     parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=lighthouse.RUNS, help="Lighthouse runs per page (the median is kept)"
+    )
     parser.add_argument("--skip-serve", action="store_true", help="do not time edits under mkdocs serve")
     parser.add_argument("--skip-pages", action="store_true", help="do not measure the page loads in Chromium")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where to write the record (default {OUT.name})")
@@ -304,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                 record["pages"] = _page_loads(base, pages)
         if not args.skip_lighthouse:
             print("[4/5] Lighthouse (mobile) on every page of both editions, served with gzip ...", flush=True)
-            record["lighthouse"] = lighthouse.run(tmp / "site", pages, progress=True)
+            record["lighthouse"] = lighthouse.run(tmp / "site", pages, progress=True, runs=args.lighthouse_runs)
     if args.skip_tests:
         record["test_suite_s"] = None
     else:
@@ -344,6 +347,7 @@ def facts() -> dict[str, object]:
                 "lighthouse_table",
                 "lighthouse_summary",
                 "lighthouse_version",
+                "lighthouse_runs",
                 "search_now",
                 "search_before",
                 "search_on_open",
@@ -375,6 +379,7 @@ def facts() -> dict[str, object]:
         "lighthouse_table": lighthouse.table(lh),
         "lighthouse_summary": lighthouse.summary_table(lh),
         "lighthouse_version": lh.get("version", "—"),
+        "lighthouse_runs": str(lh.get("runs", 1)),
         **_search_facts(r.get("search_savings")),
         **_serve_facts(r.get("serve")),
         **_kept_facts(r.get("kept_from_earlier_run")),

@@ -34,9 +34,7 @@ import os
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 FONTS = "assets/vendor/katex/fonts"
-CACHE = ROOT / ".cache" / "math-fonts"
 #: Characters KaTeX's CSS itself draws (equation numbers: "(" counter ")").
 ALWAYS = frozenset("()0123456789")
 
@@ -102,9 +100,14 @@ def site_characters(site_dir: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def subset_site_fonts(site_dir: Path, source_dir: Path, cache: Path = CACHE) -> dict[str, tuple[int, int]]:
+def subset_site_fonts(site_dir: Path, source_dir: Path, cache: Path | None = None) -> dict[str, tuple[int, int]]:
     """Every ``*.woff2`` of ``source_dir`` subset to the site's formula characters, written to
-    ``site_dir/assets/vendor/katex/fonts/``. Returns ``{font name: (bytes before, bytes after)}``."""
+    ``site_dir/assets/vendor/katex/fonts/``; ``cache`` defaults to the build cache's ``math-fonts``
+    (``book.facts.cache_dir``). Returns ``{font name: (bytes before, bytes after)}``."""
+    if cache is None:
+        from book.facts import cache_dir
+
+        cache = cache_dir("math-fonts")
     characters = site_characters(site_dir)
     key = hashlib.sha256("".join(sorted(characters)).encode("utf-8")).hexdigest()[:16]
     target = Path(site_dir) / FONTS
