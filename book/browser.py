@@ -1,4 +1,5 @@
-"""Headless Debian Chromium for the tests, the PDFs and the benchmark: one path, one set of flags, one launch.
+"""Headless Debian Chromium for the tests, the PDFs and the benchmark: one path, one set of flags, one launch,
+and the in-page checks the printer and the tests share (every figure loaded).
 
 The flags keep Chromium from reaching any other host on its own (component updates,
 sync, background networking, QUIC) and let it run in a container (no sandbox, no GPU).
@@ -49,3 +50,31 @@ def launch(chromium: str = CHROMIUM) -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+#: The article's images that did not load (their addresses), as they are now.
+BROKEN_IMAGES_JS = (
+    "() => [...document.querySelectorAll('article img')]"
+    ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+)
+
+
+#: The article's images that did not load (their addresses), once every one has finished: null while
+#: any is still loading. The lazy ones (figures below a page's first section, book/page_weight.py)
+#: are asked for at each check (a printout needs them all; after instant navigation the new page's
+#: images come with it).
+IMAGES_DONE_JS = """() => {
+  document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; });
+  const images = [...document.querySelectorAll('article img')];
+  if (!images.every(i => i.complete)) return null;
+  return images.filter(i => !(i.naturalWidth > 0)).map(i => i.src);
+}"""
+
+
+def images_not_shown(page, timeout_ms: int = 30_000) -> list[str]:
+    """The article's images that did not load, the lazy ones fetched now: waits up to ``timeout_ms``
+    for every image to finish (then, still loading, they count as not shown)."""
+    try:
+        return page.wait_for_function(IMAGES_DONE_JS, timeout=timeout_ms).json_value()
+    except Exception:  # noqa: BLE001 - a timeout: what is still missing is reported
+        return page.evaluate(BROKEN_IMAGES_JS)

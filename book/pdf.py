@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from book.browser import CHROMIUM
+from book.browser import CHROMIUM, images_not_shown
 from book.browser import launch as launch_browser
 from book.config import mkdocs_config, plugin_config
 from book.pdf_files import EDITIONS, keep_in_cache, pdf_name
@@ -121,13 +121,7 @@ def print_page(browser, url: str) -> bytes:
         "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=15_000
     )
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    # figures below the first section load lazily (book/page_weight.py): a printout needs them all
-    page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
-    page.wait_for_function("() => [...document.querySelectorAll('article img')].every(i => i.complete)", timeout=30_000)
-    broken = page.evaluate(
-        "() => [...document.querySelectorAll('article img')]"
-        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
-    )
+    broken = images_not_shown(page)  # the lazy figures too (book/page_weight.py): a printout needs them all
     if broken:
         raise RuntimeError(f"{url}: images not loaded before printing: {broken}")
     page.emulate_media(media="print")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from book.browser import BROKEN_IMAGES_JS, IMAGES_DONE_JS, images_not_shown  # noqa: F401 (the tests import them from here)
+
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -193,32 +195,6 @@ def click_nav(page, href_end: str) -> None:
     it leads to is shown (instant navigation)."""
     link = page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{href_end}']").locator("visible=true").first
     follow(page, link.click)
-
-
-BROKEN_IMAGES_JS = (
-    "() => [...document.querySelectorAll('article img')]"
-    ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
-)
-
-
-#: The article's images that did not load (their addresses), once every one has finished: null while
-#: any is still loading. The lazy ones (figures below a page's first section, book/page_weight.py)
-#: are asked for at each check: after instant navigation the new page's images come with it.
-IMAGES_DONE_JS = """() => {
-  document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; });
-  const images = [...document.querySelectorAll('article img')];
-  if (!images.every(i => i.complete)) return null;
-  return images.filter(i => !(i.naturalWidth > 0)).map(i => i.src);
-}"""
-
-
-def images_not_shown(page, timeout_ms: int = 30_000) -> list[str]:
-    """The article's images that did not load, the lazy ones fetched now: waits up to ``timeout_ms``
-    for every image to finish (then, still loading, they count as not shown)."""
-    try:
-        return page.wait_for_function(IMAGES_DONE_JS, timeout=timeout_ms).json_value()
-    except Exception:  # noqa: BLE001 - a timeout: what is still missing is reported
-        return page.evaluate(BROKEN_IMAGES_JS)
 
 
 #: axe-core's rules that read colours: all that a colour scheme can change on a page whose DOM is the same.
