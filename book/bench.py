@@ -269,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         help="re-measure only the page loads, keeping the rest of the committed record",
     )
     args = parser.parse_args(argv)
+    if args.lighthouse_runs < 1:
+        parser.error(f"--lighthouse-runs must be at least 1, not {args.lighthouse_runs}")
     if args.pages_only:
         record = json.loads(OUT.read_text(encoding="utf-8"))
         with tempfile.TemporaryDirectory() as tmp:

@@ -100,20 +100,21 @@ RUNS = 3
 
 
 def median_run(runs: list[dict]) -> dict:
-    """The run whose performance score is the median of ``runs`` (every number of the row is from that one run),
-    with every run's score in ``performance_runs``; a run that failed counts only if all did.
+    """The run whose performance score is the median of ``runs`` (every number of the row is from that one run;
+    of an even number, the lower middle one), with every run's score in ``performance_runs`` and how many runs
+    failed in ``failed_runs``; a failed run counts only if all did.
 
     >>> median_run([{"performance": 97, "tbt_ms": 90}, {"performance": 93, "tbt_ms": 250},
     ...             {"performance": 95, "tbt_ms": 160}])
-    {'performance': 95, 'tbt_ms': 160, 'performance_runs': [97, 93, 95]}
-    >>> median_run([{"error": "x"}, {"performance": 96}])["performance"]
-    96
+    {'performance': 95, 'tbt_ms': 160, 'performance_runs': [97, 93, 95], 'failed_runs': 0}
+    >>> row = median_run([{"error": "x"}, {"performance": 96}]); row["performance"], row["failed_runs"]
+    (96, 1)
     """
     ok = [r for r in runs if "error" not in r]
     if not ok:
-        return runs[0]
+        return {**runs[0], "failed_runs": len(runs)}
     middle = sorted(ok, key=lambda r: r["performance"])[(len(ok) - 1) // 2]
-    return {**middle, "performance_runs": [r["performance"] for r in ok]}
+    return {**middle, "performance_runs": [r["performance"] for r in ok], "failed_runs": len(runs) - len(ok)}
 
 
 def run(
@@ -152,7 +153,9 @@ def run(
 def _line(row: dict) -> str:
     if "error" in row:
         return f"{row['page']}: error {row['error'][:120]}"
-    runs = ", ".join(map(str, row.get("performance_runs", [])))
+    runs = ", ".join(map(str, row.get("performance_runs", []))) + (
+        f"; {row['failed_runs']} failed" if row.get("failed_runs") else ""
+    )
     return (
         f"{row['page']}: performance {row['performance']} (runs: {runs}), accessibility {row['accessibility']}, "
         f"TBT {row['tbt_ms']} ms, LCP {row['lcp_ms']} ms, {row['bytes'] / 1024:.0f} KiB "
@@ -204,6 +207,8 @@ def table(record: dict) -> str:
     ]
     for s in record.get("scores", []):
         every = ", ".join(map(str, s.get("performance_runs", []))) or "—"
+        if s.get("failed_runs"):
+            every += f" ({s['failed_runs']} failed)"
         if "error" in s:
             rows.append(f"| `{s['page']}` | {s['preset']} | error | | | | | | |")
         elif "tbt_ms" in s:

@@ -16,7 +16,7 @@ not drawn with them).
 ``subset_site_fonts(site_dir, source_dir)``: each font of ``source_dir`` subset to the
 characters of every page of ``site_dir``, written over the site's copy; cached by the
 font and the characters, so a rebuild whose formulas show no new character costs a
-scan of the pages and a copy.
+scan of the pages and a copy (a removed character, like a new one, makes new subsets).
 
 The subset is a union over the whole site, not per font: which KaTeX font draws a
 character is KaTeX's business, and a character kept in every font that has it cannot be
@@ -108,17 +108,19 @@ def subset_site_fonts(site_dir: Path, source_dir: Path, cache: Path | None = Non
         from book.facts import cache_dir
 
         cache = cache_dir("math-fonts")
+    from fontTools import version as fonttools_version
+
     characters = site_characters(site_dir)
-    key = hashlib.sha256("".join(sorted(characters)).encode("utf-8")).hexdigest()[:16]
+    key = hashlib.sha256(("".join(sorted(characters)) + fonttools_version).encode("utf-8")).hexdigest()[:16]
     target = Path(site_dir) / FONTS
     target.mkdir(parents=True, exist_ok=True)
     sizes = {}
     for font in sorted(Path(source_dir).glob("*.woff2")):
         data = font.read_bytes()
         cached = cache / f"{font.stem}.{hashlib.sha256(data).hexdigest()[:16]}.{key}.woff2"
-        if cached.is_file():
+        try:
             small = cached.read_bytes()
-        else:
+        except FileNotFoundError:  # not made yet (or another build just replaced it)
             small = subset_font(data, characters)
             _store(cached, small)
         (target / font.name).write_bytes(small)
@@ -130,7 +132,8 @@ def _store(path: Path, data: bytes) -> None:
     """Write the cache entry atomically (two builds may run at once) and drop the font's older entries."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob(path.name.split(".", 1)[0] + ".*.woff2"):
-        old.unlink(missing_ok=True)
+        if old != path:
+            old.unlink(missing_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)

@@ -130,7 +130,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     try:
         for step in POST_PAGE:
             output = step(output, page, config)
-    except (math_render.MathError, css.StylesheetError) as exc:  # a bad formula (page, formula); CSS
+    except (math_render.MathError, css.StylesheetError) as exc:  # a bad formula or stylesheet link, with its page
         raise PluginError(str(exc)) from None
     return output
 

@@ -102,7 +102,10 @@ def write_bundle(site_dir: Path, docs_dir: Path, names: tuple[str, ...] = BUNDLE
 
 def post_page(html: str, page, config) -> str:
     """The build step (``POST_PAGE``): the page links the bundle of ``config["docs_dir"]``'s stylesheets."""
-    return link_bundle(html, BUNDLED, bundle(Path(config["docs_dir"]))[1])
+    try:
+        return link_bundle(html, BUNDLED, bundle(Path(config["docs_dir"]))[1])
+    except StylesheetError as exc:
+        raise StylesheetError(f"{page.file.src_uri}: {exc}") from None
 
 
 def post_build(site_dir: Path, config) -> None:

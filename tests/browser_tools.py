@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from book.browser import BROKEN_IMAGES_JS, IMAGES_DONE_JS, images_not_shown  # noqa: F401 (the tests import them from here)
+from book.browser import images_not_shown  # noqa: F401 (the tests import it from here)
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 

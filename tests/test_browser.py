@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from book.facts import lookup, render
-from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, goto, math_state, watch
+from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, follow, goto, math_state, watch
 
 pytestmark = pytest.mark.browser
 
@@ -66,9 +66,8 @@ def test_hebrew_is_right_to_left_and_code_left_to_right(server, page):
 
 def test_instant_navigation_keeps_math_typeset(server, page):
     goto(page, server)
-    page.click("nav.md-nav--primary a[href$='chapters/a2-rnncell-parameters/']")
-    page.wait_for_url("**/chapters/a2-rnncell-parameters/")
-    page.wait_for_selector(".arithmatex")
+    follow(page, lambda: page.click("nav.md-nav--primary a[href$='chapters/a2-rnncell-parameters/']"))
+    assert page.url.endswith("/chapters/a2-rnncell-parameters/")
     assert_math_typeset(page, "A2 after an instant-navigation click", min_formulas=10)
     # Instant navigation swapped the page in place: the first page's window survived.
     assert page.evaluate("() => typeof document$ !== 'undefined'")

@@ -30,25 +30,30 @@ MEASURE_JS = """async () => {
 }"""
 
 
-def _whole_fonts(route):
-    name = route.request.url.rsplit("/", 1)[-1]
-    route.fulfill(path=str(DOCS / FONTS / name), content_type="font/woff2")
+def _whole_fonts(served: list[str]):
+    def answer(route):
+        name = route.request.url.rsplit("/", 1)[-1]
+        served.append(name)
+        route.fulfill(path=str(DOCS / FONTS / name), content_type="font/woff2")
+
+    return answer
 
 
 @pytest.mark.parametrize(
     "path", ["chapters/c-lipschitz-rnn/", "he/chapters/b1-kl-asymmetry/", "chapters/a1-sign-backprop/"]
 )
 def test_every_formula_measures_the_same_with_the_whole_fonts(server, browser, path):
-    measured = []
+    measured, served = [], []
     for whole in (False, True):
         context = browser.new_context(viewport={"width": 412, "height": 900})
         if whole:
-            context.route("**/" + FONTS + "/*.woff2", _whole_fonts)
+            context.route("**/" + FONTS + "/*.woff2", _whole_fonts(served))
         page = context.new_page()
         goto(page, server + path)
         measured.append(page.evaluate(MEASURE_JS))
         context.close()
     subset, whole = measured
+    assert "KaTeX_Main-Regular.woff2" in served, f"the whole fonts were not served: {served}"
     assert len(subset["boxes"]) >= 20 and any(f.startswith("KaTeX_") for f in subset["faces"]), subset["faces"]
     assert subset["faces"] == whole["faces"]
     changed = [(i, a, b) for i, (a, b) in enumerate(zip(subset["boxes"], whole["boxes"])) if a != b]

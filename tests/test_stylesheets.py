@@ -42,3 +42,14 @@ def test_a_page_with_only_some_of_the_stylesheets_is_an_error():
 def test_a_missing_stylesheet_is_an_error(tmp_path):
     with pytest.raises(StylesheetError, match="book.css to join into the bundle is missing"):
         bundle(tmp_path)
+
+
+def test_the_build_step_names_the_page_whose_links_are_incomplete():
+    from types import SimpleNamespace
+
+    from book.stylesheets import post_page
+
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="chapters/x.md"))
+    html = '<link rel="stylesheet" href="../assets/stylesheets/book.css">'
+    with pytest.raises(StylesheetError, match=r"^chapters/x\.md: a page links some"):
+        post_page(html, page, {"docs_dir": str(DOCS)})
