@@ -4,7 +4,7 @@
 writes a ``<link>`` for each into every page's ``<head>``. Each is render-blocking: the
 phone waits for all of them before its first paint, and on a slow connection each
 extra request costs a round trip (on C, Lighthouse listed each of the four small files
-as render-blocking, beside the theme's own two). So the build joins them:
+as a render-blocking request). So the build joins them:
 
 ``bundle(docs_dir, names)``: the text of the files, in order, and the bundle's name
 ``book.<hash>.css`` (the hash of that text: a changed stylesheet gets a new address, so a
