@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from book.browser import CHROMIUM, images_not_shown
+from book.browser import CHROMIUM, EAGER_IMAGES, images_not_shown
 from book.browser import launch as launch_browser
 from book.config import mkdocs_config, plugin_config
 from book.pdf_files import EDITIONS, keep_in_cache, pdf_name
@@ -112,10 +112,11 @@ def _progress_line(line: str) -> None:
     print(line, flush=True)
 
 
-def print_page(browser, url: str) -> bytes:
-    """One page as A4 PDF bytes, after checking its math is typeset and its images and fonts are loaded."""
-    context = browser.new_context()
-    page = context.new_page()
+def print_page(page, url: str) -> bytes:
+    """The page at ``url`` as A4 PDF bytes, after checking its math is typeset and its images and fonts are
+    loaded. ``page``: the Playwright page every print of an edition reuses (a new tab costs Chromium a
+    renderer process each time)."""
+    page.emulate_media(media="screen")  # the page loads as a reader sees it; the print styles come last
     page.goto(url, wait_until="load")
     page.wait_for_function(
         "() => document.querySelectorAll('.arithmatex:not([data-katex])').length === 0", timeout=15_000
@@ -125,20 +126,14 @@ def print_page(browser, url: str) -> bytes:
     if broken:
         raise RuntimeError(f"{url}: images not loaded before printing: {broken}")
     page.emulate_media(media="print")
-    pdf = page.pdf(format="A4", print_background=True, margin=MARGIN)
-    context.close()
-    return pdf
+    return page.pdf(format="A4", print_background=True, margin=MARGIN)
 
 
-def _print_html(browser, document: str, margin: dict[str, str] | None = None) -> bytes:
-    """A4 PDF bytes of an HTML document of ours (the table of contents, the page numbers)."""
-    context = browser.new_context()
-    page = context.new_page()
+def _print_html(page, document: str, margin: dict[str, str] | None = None) -> bytes:
+    """A4 PDF bytes of an HTML document of ours (the table of contents, the page numbers), printed in ``page``."""
     page.set_content(document, wait_until="load")
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    pdf = page.pdf(format="A4", print_background=True, margin=margin or {"top": "0", "bottom": "0"})
-    context.close()
-    return pdf
+    return page.pdf(format="A4", print_background=True, margin=margin or {"top": "0", "bottom": "0"})
 
 
 def _html(lang: str, style: str, body: str) -> str:
@@ -189,7 +184,7 @@ html, body { margin: 0 }
 """
 
 
-def _number_pages(browser, writer, lang: str) -> None:
+def _number_pages(page, writer, lang: str) -> None:
     """Lay "Page k of n" over every page of ``writer``, and write each page's text in reading order.
 
     The numbers are one Chromium print of n empty pages that carry them; page k of it
@@ -202,10 +197,10 @@ def _number_pages(browser, writer, lang: str) -> None:
     base = "R" if lang == "he" else None  # the direction of a Hebrew page's paragraphs; else guessed per line
     words = WORDS[lang]["page"]
     body = "".join(f'<div class="p"><div class="n">{words.format(k=k, n=n)}</div></div>' for k in range(1, n + 1))
-    numbers = PdfReader(io.BytesIO(_print_html(browser, _html(lang, _NUMBER_STYLE, body))))
+    numbers = PdfReader(io.BytesIO(_print_html(page, _html(lang, _NUMBER_STYLE, body))))
     if len(numbers.pages) != n:
         raise RuntimeError(f"page numbers: printed {len(numbers.pages)} pages for {n}")
-    for page, overlay in zip(writer.pages, numbers.pages, strict=True):
+    for pdf_page, overlay in zip(writer.pages, numbers.pages, strict=True):
         form = DecodedStreamObject()
         form.set_data(in_reading_order(overlay, content_bytes(overlay), base)[0])
         form.update(
@@ -216,15 +211,15 @@ def _number_pages(browser, writer, lang: str) -> None:
                 NameObject("/Resources"): overlay["/Resources"].clone(writer),
             }
         )
-        resources = DictionaryObject(page["/Resources"].get_object())  # a copy: pages may share one
+        resources = DictionaryObject(pdf_page["/Resources"].get_object())  # a copy: pages may share one
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
         xobjects[NameObject("/BookPageNumber")] = writer._add_object(form.flate_encode())
         resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        own = in_reading_order(page, content_bytes(page), base)[0]
+        pdf_page[NameObject("/Resources")] = resources
+        own = in_reading_order(pdf_page, content_bytes(pdf_page), base)[0]
         content = DecodedStreamObject()
         content.set_data(b"q\n" + own + b"\nQ\nq /BookPageNumber Do Q\n")
-        page.replace_contents(content.flate_encode())
+        pdf_page.replace_contents(content.flate_encode())
 
 
 def _finish(writer, lang: str, title: str, out: Path) -> Path:
@@ -241,27 +236,27 @@ def _finish(writer, lang: str, title: str, out: Path) -> Path:
     return out
 
 
-def _print_one(browser, base: str, lang: str, kind: str, out: Path) -> Path:
+def _print_one(page, base: str, lang: str, kind: str, out: Path) -> Path:
     """The blank exam or the answer key of edition ``lang``."""
     from pypdf import PdfReader, PdfWriter
 
     path = EDITIONS[lang] + PRINT_PAGES[kind]
     writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(print_page(browser, base + path))).pages:
-        writer.add_page(page)
-    _number_pages(browser, writer, lang)
+    for pdf_page in PdfReader(io.BytesIO(print_page(page, base + path))).pages:
+        writer.add_page(pdf_page)
+    _number_pages(page, writer, lang)
     entry = next(e for e in entries(lang) if e.path == path)
     return _finish(writer, lang, f"{site_name(lang)} · {entry.title}", out / pdf_name(kind, lang))
 
 
-def _print_book(browser, base: str, lang: str, out: Path, progress: Callable[[str], None] | None) -> Path:
+def _print_book(page, base: str, lang: str, out: Path, progress: Callable[[str], None] | None) -> Path:
     """``book.pdf`` of edition ``lang``: contents, every page, bookmarks, page numbers."""
     from pypdf import PdfReader, PdfWriter
 
     pages = book_entries(lang)
     printed = []
     for k, entry in enumerate(pages, 1):
-        printed.append(PdfReader(io.BytesIO(print_page(browser, base + entry.path))))
+        printed.append(PdfReader(io.BytesIO(print_page(page, base + entry.path))))
         if progress:
             progress(f"  {pdf_name('book', lang)}: {k}/{len(pages)} /{entry.path}")
     # The contents' own length moves every number after it: print it once to count its pages.
@@ -272,15 +267,15 @@ def _print_book(browser, base: str, lang: str, out: Path, progress: Callable[[st
             starts.append(at + 1)
             at += len(reader.pages)
         rows = list(zip(pages, starts, strict=True))
-        toc = PdfReader(io.BytesIO(_print_html(browser, _toc_html(lang, rows), MARGIN)))
+        toc = PdfReader(io.BytesIO(_print_html(page, _toc_html(lang, rows), MARGIN)))
         if len(toc.pages) == toc_pages:
             break
         toc_pages = len(toc.pages)
     else:
         raise RuntimeError(f"the table of contents of {pdf_name('book', lang)} does not settle on a length")
     writer = PdfWriter()
-    for page in toc.pages:
-        writer.add_page(page)
+    for pdf_page in toc.pages:
+        writer.add_page(pdf_page)
     writer.add_outline_item(title=WORDS[lang]["contents"], page_number=0)
     parents: dict[str, object] = {}
     for entry, reader, start in zip(pages, printed, starts, strict=True):
@@ -292,7 +287,7 @@ def _print_book(browser, base: str, lang: str, out: Path, progress: Callable[[st
                 parents[entry.section] = writer.add_outline_item(title=entry.section, page_number=start - 1)
             parent = parents[entry.section]
         writer.add_outline_item(title=entry.title, page_number=start - 1, parent=parent)
-    _number_pages(browser, writer, lang)
+    _number_pages(page, writer, lang)
     title = f"{site_name(lang)} · {WORDS[lang]['book']}"
     return _finish(writer, lang, title, out / pdf_name("book", lang))
 
@@ -309,7 +304,8 @@ def make_pdfs(
     """Print the PDFs of the book (three per edition in ``languages``) from the built ``site`` into ``out``.
 
     Returns file name -> path. ``progress``: called with one line per printed page (None: silent).
-    ``browser``: a running Playwright browser to use; by default Chromium is started at ``chromium``.
+    ``browser``: a running Playwright browser to use; by default Chromium is started at ``chromium``,
+    with every image loaded at once (``EAGER_IMAGES``: a lazy image costs each print about 2 s).
     ``jobs`` > 1 (no ``browser`` given): the editions are printed at the same time, each by a
     process and a Chromium of its own (a page waits for Chromium most of the time); their
     progress lines are printed as they come (any ``progress`` but None means "print them").
@@ -322,19 +318,24 @@ def make_pdfs(
     if jobs > 1 and browser is None and len(languages) > 1:
         return _in_parallel(site, out, chromium, progress is not None, languages, jobs)
     if browser is None:
-        with launch_browser(chromium) as own:
+        with launch_browser(chromium, extra_flags=(EAGER_IMAGES,)) as own:
             return make_pdfs(site, out, chromium, progress, own, languages)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    with serve(site) as base:
-        for lang in languages:
-            for kind in PRINT_PAGES:
-                path = _print_one(browser, base, lang, kind, out)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        with serve(site) as base:
+            for lang in languages:
+                for kind in PRINT_PAGES:
+                    path = _print_one(page, base, lang, kind, out)
+                    written[path.name] = path
+                    if progress:
+                        progress(f"  {path.name} <- /{EDITIONS[lang]}{PRINT_PAGES[kind]}")
+                path = _print_book(page, base, lang, out, progress)
                 written[path.name] = path
-                if progress:
-                    progress(f"  {path.name} <- /{EDITIONS[lang]}{PRINT_PAGES[kind]}")
-            path = _print_book(browser, base, lang, out, progress)
-            written[path.name] = path
+    finally:
+        context.close()
     return written
 
 
