@@ -70,7 +70,7 @@ def phone_layout_problems(page) -> list[str]:
 
 @pytest.mark.browser
 def test_the_phone_check_catches_a_wide_page(server, browser):
-    """Every page gets ``phone_layout_problems`` in its light visit (tests/test_browser_pages.py);
+    """Every page gets ``phone_layout_problems`` at the end of its visit (tests/test_browser_pages.py);
     here the check itself is shown to fail on a page made too wide, and to pass on B3 as built."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()

@@ -1,8 +1,9 @@
-"""Every page of the built site in Chromium, visited once per colour scheme, with every per-page check.
+"""Every page of the built site in Chromium, with every per-page check, in both colour schemes.
 
-One visit per page of both editions in light mode, and one per English page in dark
-mode (the two editions share every colour: one stylesheet, one theme; what the Hebrew
-edition changes is direction and text, which its light visit checks). On each visit:
+One visit per page of both editions. It loads in light mode; an English page is then
+switched to dark mode by the header's palette toggle, as a reader does, and checked again
+(the two editions share every colour: one stylesheet, one theme; what the Hebrew edition
+changes is direction and text, which its light visit checks). On each visit:
 
 - it loads from the local server with no console error, no page error, no failed
   request and no request started by the page to any other host (Playwright reports
@@ -12,9 +13,14 @@ edition changes is direction and text, which its light visit checks). On each vi
 - every image in the article is shown, and an SVG figure sits on white in both schemes;
 - a Hebrew page is right to left, with code, math, shapes and self-check inputs left to right;
 - axe-core finds no serious or critical accessibility violation (in dark mode its colour rules:
-  the DOM is the one the light visit checked with every rule, and a scheme changes only colours);
-- in light mode, the same page resized to a 360 × 740 phone: no sideways scroll, the header's
-  title shown whole, no math JavaScript (``tests/test_browser_layout.py`` holds the rules).
+  the DOM is the one the light run checked with every rule, and a scheme changes only colours);
+- the same page resized to a 360 × 740 phone: no sideways scroll, the header's title shown
+  whole, no math JavaScript (``tests/test_browser_layout.py`` holds the rules).
+
+The dark scheme is reached by the toggle, not by a second load with a dark system: the
+theme's CSS keys every colour to ``data-md-color-scheme``, which the toggle and a dark
+system's first paint set alike (the latter: ``tests/test_browser_perf.py``). One load per
+page instead of two saves about a quarter of this file's time.
 
 Each page is its own test (a line of progress each, spread over the xdist workers).
 The page list is known before the build, from the nav: a test checks that it is every
@@ -43,8 +49,7 @@ pytestmark = pytest.mark.browser
 ENGLISH = nav_pages()
 # The Hebrew edition has every page, the notebooks too (docs/notebooks/<name>.he.py).
 HEBREW = ["he/" + p for p in ENGLISH]
-VISITS_LIGHT = ENGLISH + HEBREW
-VISITS = [("light", p) for p in VISITS_LIGHT] + [("dark", p) for p in ENGLISH]
+VISITS = ENGLISH + HEBREW
 # A page whose Hebrew edition has code blocks, inline code and math: the direction check has something to check.
 HEBREW_WITH_EVERYTHING = "he/chapters/a2-rnncell-parameters/"
 
@@ -56,35 +61,52 @@ IMAGES_JS = """() => [...document.querySelectorAll('article img')].map(i => ({
 def test_the_visited_pages_are_every_page_of_the_build(site):
     assert sorted(ENGLISH + HEBREW) == sorted(site_pages(site))
     key_pages = {"", "exam/", "chapters/a2-rnncell-parameters/", "he/", "he/exam/", HEBREW_WITH_EVERYTHING}
-    assert key_pages <= set(VISITS_LIGHT)
+    assert key_pages <= set(VISITS)
 
 
-@pytest.mark.parametrize("scheme, path", VISITS, ids=[f"{s}:/{p}" for s, p in VISITS])
-def test_page(server, browser, scheme, path):
-    where = f"/{path} ({scheme})"
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+#: The header's palette toggle (Material shows the one that leads to the other scheme).
+PALETTE_TOGGLE = "form[data-md-component=palette] label:visible"
+#: The theme fades colours (CSS transitions of 125 ms and more): a colour read during one is neither
+#: scheme's, and a block skipped while off screen (content-visibility) starts its fade only when axe-core
+#: scrolls to it. The test turns transitions off; they change no colour a transition ends on.
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+
+
+def _check_scheme(page, where: str, scheme: str) -> None:
+    """The page shows ``scheme``; every figure is shown, an SVG one on white; axe-core finds nothing
+    serious (every rule in light mode, the colour rules in dark mode)."""
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.get_attribute("body", "data-md-color-scheme") == expected, where
+    for img in page.evaluate(IMAGES_JS):
+        assert img["loaded"], f"{where}: image not shown {img}"
+        if "svg" in img["src"]:
+            assert img["bg"] == "rgb(255, 255, 255)", f"{where}: figure not on white: {img}"
+    violations = run_axe(page, rules=COLOUR_RULES if scheme == "dark" else None)
+    assert not violations, f"{where}: axe-core: {violations}"
+
+
+@pytest.mark.parametrize("path", VISITS, ids=[f"/{p}" for p in VISITS])
+def test_page(server, browser, path):
+    where = f"/{path}"
+    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         visit = watch(page, server)
         goto(page, server + path)
         assert not images_not_shown(page), f"{where}: images not shown {images_not_shown(page)}"
-        expected = "slate" if scheme == "dark" else "default"
-        assert page.get_attribute("body", "data-md-color-scheme") == expected, where
         assert_math_typeset(page, where)
         if path.startswith("he/"):
             counts = assert_hebrew_directions(page, where)
             if path == HEBREW_WITH_EVERYTHING:
                 assert all(counts.values()), f"{where}: code blocks, inline code and math expected: {counts}"
-        for img in page.evaluate(IMAGES_JS):
-            assert img["loaded"], f"{where}: image not shown {img}"
-            if "svg" in img["src"]:
-                assert img["bg"] == "rgb(255, 255, 255)", f"{where}: figure not on white: {img}"
-        violations = run_axe(page, rules=COLOUR_RULES if scheme == "dark" else None)
-        assert not violations, f"{where}: axe-core: {violations}"
-        if scheme == "light":
-            page.set_viewport_size(PHONE)
-            problems = phone_layout_problems(page)
-            assert not problems, f"{where} at 360 px: {problems}"
+        _check_scheme(page, f"{where} (light)", "light")
+        if not path.startswith("he/"):
+            page.add_style_tag(content=NO_TRANSITIONS)
+            page.click(PALETTE_TOGGLE)
+            _check_scheme(page, f"{where} (dark, by the toggle)", "dark")
+        page.set_viewport_size(PHONE)
+        problems = phone_layout_problems(page)
+        assert not problems, f"{where} at 360 px: {problems}"
         assert not visit.problems(), f"{where}: {visit.problems()}"
     finally:
         context.close()
