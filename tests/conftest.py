@@ -36,6 +36,7 @@ from book.browser import launch as launch_browser
 from book.serve import free_port
 from book.serve import start as start_server
 from book.site_pages import site_pages  # noqa: F401  (the tests import it from here)
+from browser_tools import DESKTOP
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -215,6 +216,15 @@ def browser(chromium):
     """A headless Debian Chromium driven by Playwright (one per xdist worker)."""
     with launch_browser(chromium) as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def tab(browser):
+    """One tab per xdist worker, shared by the tests that each load a page in it (``browser_tools.reuse_tab``
+    resets it first): a new tab costs Chromium a renderer process of its own."""
+    context = browser.new_context(viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
 
 
 def pytest_report_header(config):

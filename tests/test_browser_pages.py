@@ -22,7 +22,8 @@ theme's CSS keys every colour to ``data-md-color-scheme``, which the toggle and 
 system's first paint set alike (the latter: ``tests/test_browser_perf.py``). One load per
 page instead of two saves about a quarter of this file's time.
 
-Each page is its own test (a line of progress each, spread over the xdist workers).
+Each page is its own test (a line of progress each, spread over the xdist workers), in the
+worker's shared tab (``tab``, reset by ``browser_tools.reuse_tab``): one renderer process per worker.
 The page list is known before the build, from the nav: a test checks that it is every
 page the build made.
 """
@@ -38,6 +39,7 @@ from browser_tools import (
     assert_math_typeset,
     goto,
     images_not_shown,
+    reuse_tab,
     run_axe,
     watch,
 )
@@ -86,12 +88,12 @@ def _check_scheme(page, where: str, scheme: str) -> None:
 
 
 @pytest.mark.parametrize("path", VISITS, ids=[f"/{p}" for p in VISITS])
-def test_page(server, browser, path):
+def test_page(server, tab, path):
     where = f"/{path}"
-    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
+    page = tab
+    reuse_tab(page, "light")
+    visit = watch(page, server)
     try:
-        page = context.new_page()
-        visit = watch(page, server)
         goto(page, server + path)
         assert not images_not_shown(page), f"{where}: images not shown {images_not_shown(page)}"
         assert_math_typeset(page, where)
@@ -109,7 +111,7 @@ def test_page(server, browser, path):
         assert not problems, f"{where} at 360 px: {problems}"
         assert not visit.problems(), f"{where}: {visit.problems()}"
     finally:
-        context.close()
+        visit.stop()
 
 
 def test_the_dark_visits_axe_rules_catch_poor_contrast(browser):
