@@ -24,7 +24,7 @@ import re
 
 import pytest
 
-from browser_tools import goto, run_axe
+from browser_tools import goto, reuse_tab, run_axe
 from conftest import site_pages
 
 PHONES = ({"width": 360, "height": 740}, {"width": 412, "height": 823})
@@ -49,22 +49,26 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) window.__bo
 HEADER_PARTS = ("md-header", "md-container", "md-select", "md-header__option", "book-mode-toggle", "book-search")
 
 
-def _header(browser, url: str, viewport: dict, javascript: bool) -> dict:
-    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
-    try:
-        page = context.new_page()
-        goto(page, url)
-        return page.evaluate(HEADER_JS)
-    finally:
-        context.close()
+@pytest.fixture(scope="module")
+def tab_without_javascript(browser):
+    """A tab of a context with JavaScript off: what the first paint shows, before any script runs."""
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def _header(page, url: str, viewport: dict) -> dict:
+    reuse_tab(page, viewport=viewport)
+    goto(page, url)
+    return page.evaluate(HEADER_JS)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES + HE_PAGES)
-def test_the_header_has_its_final_size_at_first_paint(server, browser, path):
+def test_the_header_has_its_final_size_at_first_paint(server, tab, tab_without_javascript, path):
     for viewport in PHONES:
-        first = _header(browser, server + path, viewport, javascript=False)
-        final = _header(browser, server + path, viewport, javascript=True)
+        first = _header(tab_without_javascript, server + path, viewport)
+        final = _header(tab, server + path, viewport)
         assert first["toggle"] and first["search"], f"{path}: the build did not write the header buttons: {first}"
         # The page below the header starts where it started (its length may change: copy buttons, forms).
         first["container"], final["container"] = first["container"][:3], final["container"][:3]
@@ -197,11 +201,11 @@ C_PAGE = "chapters/c-lipschitz-rnn/"
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", (C_PAGE, "he/" + C_PAGE, "chapters/a3-gradient-clipping/", "chapters/b3-cnn-shapes/"))
-def test_a_long_page_lays_out_only_what_is_on_screen(server, browser, path):
+def test_a_long_page_lays_out_only_what_is_on_screen(server, tab, path):
     """Off-screen answer blocks are skipped; headings, listings' divs, figures, the first and last blocks
     and the interactive blocks (whose scripts read their text: a skipped block has none) never are."""
-    context = browser.new_context(viewport=PHONES[1])
-    page = context.new_page()
+    page = tab
+    reuse_tab(page, viewport=PHONES[1])
     goto(page, server + path)
     state = page.evaluate(SKIP_JS)
     assert state["blocks"] >= 5, f"{path}: book.css lets the browser skip no answer block: {state}"
@@ -214,15 +218,14 @@ def test_a_long_page_lays_out_only_what_is_on_screen(server, browser, path):
     page.emulate_media(media="print")
     printed = page.evaluate(SKIP_JS)
     assert printed["blocks"] == 0, f"{path}: a block would be skipped in print (the PDFs): {printed}"
-    context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", (C_PAGE, "chapters/d-cnn-characteristics/"))
-def test_skipping_changes_no_block_s_size_and_clips_nothing(server, browser, path):
+def test_skipping_changes_no_block_s_size_and_clips_nothing(server, tab, path):
     """Each skippable block, laid out, has the height it has with no containment; and nothing in it is cut off."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
+    page = tab
+    reuse_tab(page, viewport=PHONES[0])
     goto(page, server + path)
     measure = """() => [...document.querySelectorAll('.md-content__inner > .book-answers > *, '
                                                    + '.md-content__inner > .book-answers > .highlight > pre')]
@@ -239,7 +242,6 @@ def test_skipping_changes_no_block_s_size_and_clips_nothing(server, browser, pat
     # What a skippable block is once shown: layout, style and paint containment.
     page.add_style_tag(content="[data-skippable] { contain: layout style paint !important }")
     contained = page.evaluate(measure)
-    context.close()
     assert len(free) >= 20, free
     assert [b[0] for b in contained] == [b[0] for b in free]
     # Within a pixel: Chromium on CI laid out one display formula 0.6 px shorter when contained, which no
@@ -250,13 +252,12 @@ def test_skipping_changes_no_block_s_size_and_clips_nothing(server, browser, pat
 
 
 @pytest.mark.browser
-def test_a_late_anchor_lands_on_its_heading(server, browser):
-    context = browser.new_context(viewport=PHONES[1])
-    page = context.new_page()
+def test_a_late_anchor_lands_on_its_heading(server, tab):
+    page = tab
+    reuse_tab(page, viewport=PHONES[1])
     goto(page, server + C_PAGE + "#common-wrong-answers")
     page.wait_for_timeout(500)
     top = page.evaluate("() => document.getElementById('common-wrong-answers').getBoundingClientRect().top")
-    context.close()
     assert 0 <= top <= 200, f"the heading is at {top} px, not at the top of the screen"
 
 
@@ -267,9 +268,9 @@ WIDE_JS = f"""() => [...document.querySelectorAll('{REGIONS}')].map(e => ({{
 
 
 @pytest.mark.browser
-def test_every_wide_region_is_reachable_by_keyboard_shown_or_skipped(server, browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
+def test_every_wide_region_is_reachable_by_keyboard_shown_or_skipped(server, tab):
+    page = tab
+    reuse_tab(page, viewport=PHONES[0])
     goto(page, server + C_PAGE)
     page.wait_for_timeout(500)  # a11y.js runs when the page is idle
     at_load = page.evaluate(WIDE_JS)
@@ -295,7 +296,6 @@ def test_every_wide_region_is_reachable_by_keyboard_shown_or_skipped(server, bro
             i,
         )
     assert wide >= 5, f"C has at least 5 formulas or tables wider than a 360 px phone, not {wide}"
-    context.close()
 
 
 @pytest.mark.browser
