@@ -48,9 +48,15 @@ class Visit:
         self._stop.clear()
 
 
+#: The visits still recording, per page (``reuse_tab`` stops them: a failed test may not have).
+_WATCHING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def watch(page, base_url: str) -> Visit:
-    """Record console errors, page errors, failed and non-local requests of ``page`` until ``Visit.stop``."""
+    """Record console errors, page errors, failed and non-local requests of ``page`` until ``Visit.stop``
+    (or until ``reuse_tab`` readies the page for the next test)."""
     visit = Visit(url=base_url)
+    _WATCHING.setdefault(page, []).append(visit)
     own = urlparse(base_url)
 
     def on_request(request):
@@ -90,11 +96,13 @@ DESKTOP = {"width": 1280, "height": 900}
 def reuse_tab(page, scheme: str = "light", viewport: dict | None = None) -> None:
     """Make a tab that earlier tests used look new to the next page it loads: the site's storage
     cleared (the palette and mode toggles keep their state there), the tab on about:blank, the
-    light or dark system, screen media, ``viewport`` (default ``DESKTOP``).
+    light or dark system, screen media, ``viewport`` (default ``DESKTOP``); earlier ``watch``es stopped.
 
     A page loaded in a tab Chromium already runs costs it about a quarter of the CPU time a new
     tab's first page does (measured here: 0.28 s against 1.0 s per small page), which is why the
     per-page tests share one."""
+    for visit in _WATCHING.pop(page, []):
+        visit.stop()
     if page.url.startswith(("http:", "https:")):
         page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
     page.goto("about:blank")  # the next address loads anew, even when only its #fragment differs

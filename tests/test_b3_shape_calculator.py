@@ -20,7 +20,7 @@ import torch
 from node_tools import require_node, run_node
 from torch import nn
 
-from browser_tools import goto
+from browser_tools import goto, reuse_tab, watch
 from conftest import DOCS
 from snippets.b3_shape_calculator import (
     FIELDS,
@@ -308,14 +308,13 @@ CALC = ".shape-calculator[data-ready]"
 
 
 @pytest.fixture()
-def page(browser):
-    context = browser.new_context()
-    p = context.new_page()
-    errors = []
-    p.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    yield p
-    context.close()
+def page(tab, server):
+    """The worker's shared tab, reset; the test fails on any console error or page error in it."""
+    reuse_tab(tab)
+    visit = watch(tab, server)
+    yield tab
+    visit.stop()
+    errors = visit.console_errors + visit.page_errors
     assert not errors, errors
 
 

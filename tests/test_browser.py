@@ -11,17 +11,16 @@ from __future__ import annotations
 import pytest
 
 from book.facts import lookup, render
-from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, follow, goto, math_state, watch
+from browser_tools import VISIBLE_TEXT_JS, assert_math_typeset, follow, goto, math_state, reuse_tab, watch
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def page(browser):
-    context = browser.new_context()
-    p = context.new_page()
-    yield p
-    context.close()
+def page(tab):
+    """The worker's shared tab, reset (``browser_tools.reuse_tab``)."""
+    reuse_tab(tab)
+    return tab
 
 
 def test_a2_math_is_typeset(server, page):

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from browser_tools import assert_math_typeset, click_nav, goto, watch
+from browser_tools import assert_math_typeset, click_nav, goto, reuse_tab, watch
 
 pytestmark = pytest.mark.browser
 
 
-def _page(browser, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    return context, context.new_page()
+def _page(tab, width=1280):
+    """The worker's shared tab, reset, ``width`` px wide."""
+    reuse_tab(tab, viewport={"width": width, "height": 900})
+    return tab
 
 
 def _switch(page, lang: str):
@@ -26,8 +27,8 @@ def _switch(page, lang: str):
     page.wait_for_load_state("networkidle")
 
 
-def test_switcher_lands_on_the_same_page_after_instant_navigation(server, browser):
-    context, page = _page(browser)
+def test_switcher_lands_on_the_same_page_after_instant_navigation(server, tab):
+    page = _page(tab)
     visit = watch(page, server)
     goto(page, server + "chapters/a2-rnncell-parameters/")
     # move by instant navigation first: the header (and its switcher) is not reloaded
@@ -46,13 +47,12 @@ def test_switcher_lands_on_the_same_page_after_instant_navigation(server, browse
     assert page.url == server + "chapters/c-lipschitz-rnn/"
     assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["en", "ltr"]
     assert not visit.problems(), visit.problems()
-    context.close()
 
 
-def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, browser):
+def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, tab):
     """The Hebrew nav leads to the notebook's Hebrew page (right to left, its code left to
     right), and the switcher to the same notebook in English and back."""
-    context, page = _page(browser)
+    page = _page(tab)
     goto(page, server + "he/chapters/a2-rnncell-parameters/")
     click_nav(page, "notebooks/a2_rnncell_parameters/")
     page.wait_for_load_state("networkidle")
@@ -66,11 +66,10 @@ def test_hebrew_notebook_from_the_hebrew_nav_and_its_english_edition(server, bro
     assert page.evaluate("() => [document.documentElement.lang, document.body.dir]") == ["en", "ltr"]
     _switch(page, "he")
     assert page.url == server + "he/notebooks/a2_rnncell_parameters/"
-    context.close()
 
 
-def test_exam_mode_and_self_checks_speak_hebrew(server, browser):
-    context, page = _page(browser)
+def test_exam_mode_and_self_checks_speak_hebrew(server, tab):
+    page = _page(tab)
     visit = watch(page, server)
     goto(page, server + "he/chapters/a2-rnncell-parameters/")
     toggle = page.locator(".book-mode-toggle")
@@ -89,20 +88,18 @@ def test_exam_mode_and_self_checks_speak_hebrew(server, browser):
     box.locator("button").click()
     assert box.locator(".self-check__message").inner_text().startswith("לא בדיוק")
     assert not visit.problems(), visit.problems()
-    context.close()
 
 
-def test_every_interface_text_has_a_hebrew_version(server, browser):
-    context, page = _page(browser)
+def test_every_interface_text_has_a_hebrew_version(server, tab):
+    page = _page(tab)
     goto(page, server + "he/")
     tables = page.evaluate("() => window.bookTextTables")
     assert len(tables["en"]) >= 10, tables
     assert set(tables["en"]) == set(tables["he"]), set(tables["en"]) ^ set(tables["he"])
-    context.close()
 
 
-def test_shape_calculator_speaks_hebrew_and_still_computes(server, browser):
-    context, page = _page(browser)
+def test_shape_calculator_speaks_hebrew_and_still_computes(server, browser, tab):
+    page = _page(tab)
     visit = watch(page, server)
     goto(page, server + "he/chapters/b3-cnn-shapes/")
     summary = page.locator(".shape-calculator .sc-summary").first
@@ -118,4 +115,3 @@ def test_shape_calculator_speaks_hebrew_and_still_computes(server, browser):
     )
     english.close()
     assert not visit.problems(), visit.problems()
-    context.close()
