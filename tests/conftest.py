@@ -13,6 +13,13 @@ where a missing browser fails them.
 
 Progress: one line per finished test file (its tests' outcomes and time), also under
 xdist, so a long run never sits silent.
+
+Threads: every process of the run (the workers, the builds, their notebook kernels) does
+torch's work on one thread (``OMP_NUM_THREADS=1``, unless the caller set it). The book's
+tensors are small, and three workers share two cores with Chromium: two threads per
+process mostly wait for each other (B1's ``fit_gaussian`` took 0.85 s with two threads,
+0.06 s with one, measured here). A test of threading sets its own count; the experiments
+that results/ records already run on one thread (``snippets.training.torch_threads``).
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported anywhere (see above)
 
 import pytest
 
