@@ -79,7 +79,9 @@ IMAGES_DONE_JS = """() => {
 def images_not_shown(page, timeout_ms: int = 30_000) -> list[str]:
     """The article's images that did not load, the lazy ones fetched now: waits up to ``timeout_ms``
     for every image to finish (then, still loading, they count as not shown)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
         return page.wait_for_function(IMAGES_DONE_JS, timeout=timeout_ms).json_value()
-    except Exception:  # noqa: BLE001 - a timeout: what is still missing is reported
+    except PlaywrightTimeout:  # what is still missing is reported; any other error is raised
         return page.evaluate(BROKEN_IMAGES_JS)
