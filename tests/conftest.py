@@ -18,8 +18,9 @@ Threads: every process of the run (the workers, the builds, their notebook kerne
 torch's work on one thread (``OMP_NUM_THREADS=1``, unless the caller set it). The book's
 tensors are small, and three workers share two cores with Chromium: two threads per
 process mostly wait for each other (B1's ``fit_gaussian`` took 0.85 s with two threads,
-0.06 s with one, measured here). A test of threading sets its own count; the experiments
-that results/ records already run on one thread (``snippets.training.torch_threads``).
+0.06 s with one, measured here). A test of threading sets its own count; the training runs
+that results/ records already use one thread (``snippets.training.torch_threads``), and every
+comparison with results/ passes with one.
 """
 
 from __future__ import annotations
@@ -230,7 +231,8 @@ def browser(chromium):
 @pytest.fixture(scope="session")
 def tab(browser):
     """One tab per xdist worker, shared by the tests that each load a page in it (``browser_tools.reuse_tab``
-    resets it first): a new tab costs Chromium a renderer process of its own."""
+    resets it first): a page's load in a new tab costs Chromium about four times the CPU of a load in
+    one that already runs."""
     context = browser.new_context(viewport=DESKTOP)
     yield context.new_page()
     context.close()

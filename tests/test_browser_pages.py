@@ -23,7 +23,8 @@ system's first paint set alike (the latter: ``tests/test_browser_perf.py``). One
 page instead of two saves about a quarter of this file's time.
 
 Each page is its own test (a line of progress each, spread over the xdist workers), in the
-worker's shared tab (``tab``, reset by ``browser_tools.reuse_tab``): one renderer process per worker.
+worker's shared tab (``tab``, reset by ``browser_tools.reuse_tab``): a load in a running tab
+costs Chromium about a quarter of the CPU of one in a new tab.
 The page list is known before the build, from the nav: a test checks that it is every
 page the build made.
 """
