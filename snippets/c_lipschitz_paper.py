@@ -33,9 +33,14 @@ def single_thread():
     Small matrices gain nothing from threads, and on a shared machine extra
     threads wait on each other.
 
+    >>> before = torch.get_num_threads()
+    >>> torch.set_num_threads(3)  # a count other than 1 to come back to (the tests run on one thread)
     >>> with single_thread():
     ...     torch.get_num_threads()
     1
+    >>> torch.get_num_threads()
+    3
+    >>> torch.set_num_threads(before)
     """
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

@@ -44,11 +44,13 @@ def torch_threads(n: int = 1) -> Iterator[None]:
     faster than two threads that wait for each other, and gives the same numbers.
 
     >>> before = torch.get_num_threads()
+    >>> torch.set_num_threads(3)  # a count other than 1 to come back to (the tests run on one thread)
     >>> with torch_threads(1):
     ...     torch.get_num_threads()
     1
-    >>> torch.get_num_threads() == before
-    True
+    >>> torch.get_num_threads()
+    3
+    >>> torch.set_num_threads(before)
     """
     positive_int("n", n)
     previous = torch.get_num_threads()
