@@ -93,12 +93,16 @@ def watch(page, base_url: str) -> Visit:
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def reuse_tab(page, scheme: str = "light", viewport: dict | None = None) -> None:
+def reuse_tab(page, scheme: str = "light", viewport: dict | None = None, empty_cache: bool = False) -> None:
     """Make a tab that earlier tests used look new to the next page it loads: the storage of the
     site it is on cleared (the palette and mode toggles keep their state there; the tests use one
-    site, and file:// pages of the offline copy), the HTTP cache emptied, the tab on about:blank,
-    the light or dark system, screen media, ``viewport`` (default ``DESKTOP``); earlier ``watch``es
-    stopped.
+    site, and file:// pages of the offline copy), the tab on about:blank, the light or dark system,
+    screen media, ``viewport`` (default ``DESKTOP``); earlier ``watch``es stopped.
+
+    The HTTP cache is kept unless ``empty_cache``: a page then loads the theme's files as a reader's
+    second page does. That hides no failure a test looks for (a 404 is not cached, a request to another
+    host is still made, the site does not change during a run); a test of a first load's timing (first
+    paint, where an anchor lands) empties it. Emptying it for every test cost the suite 8–30 s here.
 
     A page loaded in a tab Chromium already runs costs it about a quarter of the CPU time a new
     tab's first page does (measured here: 0.28 s against 1.0 s per small page), which is why the
@@ -107,7 +111,8 @@ def reuse_tab(page, scheme: str = "light", viewport: dict | None = None) -> None
         visit.stop()
     if page.url.startswith(("http:", "https:", "file:")):  # the storage of the origin the tab is on
         page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # every file is fetched again
+    if empty_cache:  # every file is fetched again, as for a new tab
+        page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.goto("about:blank")  # the next address loads anew, even when only its #fragment differs
     page.emulate_media(media="screen", color_scheme=scheme)
     page.set_viewport_size(viewport or DESKTOP)

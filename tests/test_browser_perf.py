@@ -58,7 +58,7 @@ def tab_without_javascript(browser):
 
 
 def _header(page, url: str, viewport: dict) -> dict:
-    reuse_tab(page, viewport=viewport)
+    reuse_tab(page, viewport=viewport, empty_cache=True)  # a first visit's first paint
     goto(page, url)
     return page.evaluate(HEADER_JS)
 
@@ -254,7 +254,7 @@ def test_skipping_changes_no_block_s_size_and_clips_nothing(server, tab, path):
 @pytest.mark.browser
 def test_a_late_anchor_lands_on_its_heading(server, tab):
     page = tab
-    reuse_tab(page, viewport=PHONES[1])
+    reuse_tab(page, viewport=PHONES[1], empty_cache=True)  # fonts and figures arrive as on a first visit
     goto(page, server + C_PAGE + "#common-wrong-answers")
     page.wait_for_timeout(500)
     top = page.evaluate("() => document.getElementById('common-wrong-answers').getBoundingClientRect().top")
