@@ -119,8 +119,14 @@ def calls_per_block(
 
     A block of one call to a microsecond operation would time the clock itself.
 
-    >>> calls_per_block(lambda: None, min_seconds=1e-3) > 100
-    True
+    With a clock that says one call took 5 µs (a real clock on a busy machine can say more, once):
+
+    >>> ticks = iter([0.0, 5e-6])
+    >>> calls_per_block(lambda: None, min_seconds=1e-3, clock=lambda: next(ticks))
+    200
+    >>> ticks = iter([0.0, 0.0])  # too fast to measure: the cap
+    >>> calls_per_block(lambda: None, min_seconds=1e-3, clock=lambda: next(ticks))
+    10000
     """
     sync()
     start = clock()
