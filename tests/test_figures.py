@@ -15,9 +15,10 @@ import unicodedata
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from conftest import DOCS
 from snippets import figures
@@ -56,26 +57,57 @@ def render_line(line: str, size: float = 10) -> str:
 
 
 @pytest.fixture(scope="module")
-def drawn():
-    """Every figure drawn in both languages once: ``{(file name, lang): figure}``.
+def saved(tmp_path_factory):
+    """Every figure drawn in both languages once and saved as SVG: ``{(file name, lang): (figure, path)}``.
 
-    conftest closes pyplot's figures after each test; a closed figure keeps its
-    artists, and the test that measures one draws it on an Agg canvas of its own.
+    Drawn as ``make figures`` draws them (``figures.draw_all``), into a folder of
+    the test's own. conftest closes pyplot's figures after each test; a closed
+    figure keeps its artists, laid out as its saved file draws them.
     """
+    root = tmp_path_factory.mktemp("figures")
     with plt.rc_context({"figure.max_open_warning": 0}):  # 2 × 27 figures open at once, on purpose
-        out = {(name, lang): fn(lang=lang) for name, fn in figures.figure_makers() for lang in LANGUAGES}
+        out = {
+            (name, lang): (fig, path)
+            for name, lang, fig, path in figures.draw_all(list(figures.figure_makers()), root, progress=False)
+        }
     yield out
-    for fig in out.values():
+    for fig, _ in out.values():
         plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def drawn(saved):
+    """``{(file name, lang): figure}`` of every figure."""
+    return {key: fig for key, (fig, _) in saved.items()}
 
 
 def _texts(fig) -> list[Text]:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
-def test_committed_figures_match_their_code(capsys):
-    """Both editions: a Hebrew figure is as fresh as its code, like the English one (--check covers he/)."""
-    assert figures.main(["--check"]) == 0, capsys.readouterr().err
+def test_committed_figures_match_their_code(saved):
+    """Both editions: a Hebrew figure is as fresh as its code, like the English one (``--check`` compares the same way)."""
+    assert len(saved) == 2 * len(list(figures.figure_makers())) >= 2 * 20
+    stale = figures.stale_figures([(name, lang, path) for (name, lang), (_, path) in saved.items()])
+    assert not stale, f"stale or missing figures (run `make figures` and review the diff): {stale}"
+
+
+def test_check_compares_with_the_committed_files(tmp_path, monkeypatch, capsys):
+    """``python -m snippets.figures --check``: 0 when fresh, 1 naming a changed file (written nothing), 2 for no figure."""
+    assert figures.main(["--check", "a2_rnncell"]) == 0
+    name = "a2_rnncell_parameters-init_histogram.svg"
+    english, hebrew_file = figures.figure_path(name, "en"), figures.figure_path(name, "he")
+    monkeypatch.setattr(figures, "FIGURE_DIR", tmp_path)  # a copy of the committed files, the Hebrew one changed
+    changed = hebrew_file.read_bytes().replace(b"#ffffff", b"#fffffe", 1)
+    assert changed != hebrew_file.read_bytes()
+    figures.figure_path(name, "en").write_bytes(english.read_bytes())
+    figures.figure_path(name, "he").parent.mkdir()
+    figures.figure_path(name, "he").write_bytes(changed)
+    assert figures.main(["--check", "a2_rnncell"]) == 1
+    err = capsys.readouterr().err
+    assert f"he/{name}" in err and err.count(name) == 1, err  # the Hebrew file named, the English one fresh
+    assert figures.figure_path(name, "he").read_bytes() == changed  # --check writes nothing
+    assert figures.main(["--check", "no_such_module"]) == 2
 
 
 def test_every_figure_file_has_a_maker_and_a_page_with_alt_text():
@@ -188,8 +220,14 @@ CODE_WORDS = frozenset(
 
 
 def _code_or_math(text: str) -> bool:
-    """True if ``text`` has no word of three letters or more other than code identifiers (``sign(x)``, ``b×845``)."""
-    return all(word in CODE_WORDS for word in re.findall(r"[A-Za-z]{3,}", text))
+    """True if ``text`` has no word of three letters or more other than code identifiers (``sign(x)``, ``b×845``).
+
+    TeX commands are math, not words: a log axis labels its ticks ``$\\mathdefault{10^{-1}}$``.
+
+    >>> _code_or_math(r"$\\mathdefault{10^{-1}}$"), _code_or_math("tanh(x)"), _code_or_math("steps")
+    (True, True, False)
+    """
+    return all(word in CODE_WORDS for word in re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", text)))
 
 
 def test_hebrew_figures_have_hebrew_text_where_the_english_ones_have_words(drawn):
@@ -209,13 +247,27 @@ def test_hebrew_figures_have_hebrew_text_where_the_english_ones_have_words(drawn
     assert not bad, "\n".join(bad)
 
 
+def drawn_box(fig) -> Bbox:
+    """The box, in inches, that the artists of a saved figure cover, measured as its SVG draws them.
+
+    ``save_svg`` laid the figure out with the SVG renderer at 72 dpi (constrained layout
+    runs when a figure is drawn); an SVG renderer at that dpi measures the same text
+    the same way, and nothing is drawn again.
+    """
+    dpi = fig.dpi
+    fig.set_dpi(72)
+    try:
+        width, height = fig.get_size_inches() * 72
+        return fig.get_tightbbox(RendererSVG(width, height, io.StringIO(), image_dpi=72))
+    finally:
+        fig.set_dpi(dpi)
+
+
 def test_figures_stay_inside_their_canvas_on_the_white_card(drawn):
     """Readable in light and dark mode: nothing drawn past the edge, and every file is drawn on white."""
     bad = []
     for (name, lang), fig in drawn.items():
-        canvas = FigureCanvasAgg(fig)  # a canvas of its own to measure the drawn text with
-        canvas.draw()
-        box = fig.get_tightbbox(canvas.get_renderer())  # inches
+        box = drawn_box(fig)
         width, height = fig.get_size_inches()
         if box.x0 < -0.02 or box.y0 < -0.02 or box.x1 > width + 0.02 or box.y1 > height + 0.02:
             bad.append(f"{lang} {name}: drawn over {box.bounds} on a {width} × {height} in canvas")
