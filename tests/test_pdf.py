@@ -1,7 +1,7 @@
 """The six PDFs (book/pdf.py, `make pdf`): printed once from the built site, then read back with pypdf.
 
 Checked for both editions: page counts, language and title, embedded fonts, a page number
-on every page, the book's table of contents and bookmarks against the nav, each page's
+drawn over every page, the book's table of contents and bookmarks against the nav, each page's
 title on the page the contents names, and Hebrew text that extracts in reading order.
 The files every build puts at the PDF addresses (book/pdf_files.py) are checked too.
 """
@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from pdf_tools import all_page_texts
+from pdf_tools import all_page_texts, last_drawn_form_text
 from pypdf import PdfReader
 
 from book.facts import lookup
@@ -50,9 +50,26 @@ def readers(pdfs) -> dict[str, PdfReader]:
 
 
 @pytest.fixture(scope="module")
-def texts(pdfs) -> dict[str, list[str]]:
-    """Each PDF's text, page by page, extracted once (pypdf takes seconds per book: two files at a time)."""
-    return all_page_texts(pdfs)
+def texts(pdfs, readers) -> dict[str, list[str | None]]:
+    """Each PDF's text, page by page, extracted once, two files at a time.
+
+    The blank exams and the answer keys are read whole. Of a book (about 250 pages,
+    50 ms each), the pages a test reads: the contents, the first page of every
+    entry, and chapter A2 whole; the others are None.
+    """
+    books = {}
+    for lang in EDITIONS:
+        reader = readers[pdf_name("book", lang)]
+        starts = [at for _, at in _bookmarks(reader)]
+        books[pdf_name("book", lang)] = {*range(_contents_pages(reader, lang)), *starts, *_a2_pages(reader, lang)}
+    return all_page_texts(pdfs, books)
+
+
+def _a2_pages(reader: PdfReader, lang: str) -> range:
+    """The pages (0-based) of chapter A2 in a book: from its bookmark to the next one."""
+    starts = [at for _, at in _bookmarks(reader)] + [len(reader.pages)]
+    k = next(k for k, e in enumerate(book_entries(lang)) if e.path.endswith("chapters/a2-rnncell-parameters/"))
+    return range(starts[k], starts[k + 1])
 
 
 def _text(pages: list[str]) -> str:
@@ -127,14 +144,22 @@ def test_every_font_is_embedded(readers):
 
 
 @browser
-def test_every_page_carries_its_number(texts):
+def test_every_page_carries_its_number(readers, texts):
+    """Drawn last, over the page: "Page k of n"; and in the text a reader's tool extracts, where it was extracted."""
     for lang in EDITIONS:
         for kind in PAGES:
-            pages = texts[pdf_name(kind, lang)]
+            name = pdf_name(kind, lang)
+            pages = readers[name].pages
             n = len(pages)
-            for k, page in enumerate(pages, 1):
+            read = [text for text in texts[name] if text is not None]
+            assert len(read) >= 20 if kind == "book" else len(read) == n, (name, len(read))  # read whole: all pages
+            for k, (page, text) in enumerate(zip(pages, texts[name], strict=True), 1):
                 footer = WORDS[lang]["page"].format(k=k, n=n)
-                assert reads(page, footer), f"{pdf_name(kind, lang)} page {k}: no '{footer}'"
+                number = last_drawn_form_text(page)
+                assert number is not None and reads(number, footer), (
+                    f"{name} page {k}: draws {number!r}, not '{footer}'"
+                )
+                assert text is None or reads(text, footer), f"{name} page {k}: '{footer}' is not in its text"
 
 
 def _contents_pages(reader: PdfReader, lang: str) -> int:
@@ -252,9 +277,12 @@ def test_answer_key_has_the_chapters_answers(texts):
 
 
 @browser
-def test_math_is_typeset_in_both_books(texts):
+def test_math_is_typeset_in_both_books(readers, texts):
     for lang in EDITIONS:
-        text = _text(texts[pdf_name("book", lang)])
+        name = pdf_name("book", lang)
+        pages = _a2_pages(readers[name], lang)
+        assert 2 <= len(pages) <= 40, (name, pages)
+        text = _text([texts[name][k] for k in pages])
         # KaTeX's rendering of tanh is in the text, the TeX source is not.
         assert "tanh" in text and "\\tanh" not in text, lang
 
