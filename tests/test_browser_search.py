@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from browser_tools import follow, goto, run_axe, watch
+from browser_tools import DESKTOP, follow, goto, reuse_tab, run_axe, watch
 from conftest import site_pages
 
 HEBREW_PREFIXED = [  # a prefixed query; the page has the bare word or another prefix, never this form
@@ -114,7 +114,8 @@ def test_the_hebrew_queries_test_what_they_claim(site):
 
 
 def _page(browser, scheme="light"):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    """A new tab of its own, for a test that counts the requests for search data: nothing is cached in it."""
+    context = browser.new_context(color_scheme=scheme, viewport=DESKTOP)
     return context, context.new_page()
 
 
@@ -177,8 +178,9 @@ def test_a_page_load_fetches_no_search_bytes(server, browser, path):
 
 
 @pytest.mark.browser
-def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, browser):
-    context, page = _page(browser)
+def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, tab):
+    page = tab
+    reuse_tab(page)
     visit = watch(page, server)
     goto(page, server + "he/")
     page.evaluate("() => { window.__stillTheSameWindow = true; }")
@@ -208,31 +210,30 @@ def test_keyboard_opens_moves_and_opens_a_result_by_instant_navigation(server, b
     page.locator(".book-search__open").click()
     assert server + "he/chapters/b1-kl-asymmetry/" in [u.split("#")[0] for u in _query(page, "כיוונים")]
     assert not visit.problems(), visit.problems()
-    context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
     "edition, scheme, query", [("", "light", "dropout"), ("", "dark", "dropout"), ("he/", "light", "ונורמה")]
 )
-def test_the_open_search_dialog_is_accessible(server, browser, edition, scheme, query):
-    context, page = _page(browser, scheme)
+def test_the_open_search_dialog_is_accessible(server, tab, edition, scheme, query):
+    page = tab
+    reuse_tab(page, scheme)
     goto(page, server + edition)
     page.locator(".book-search__open").click()
     assert _query(page, query)
     violations = run_axe(page)
     assert not violations, violations
-    context.close()
 
 
 @pytest.mark.browser
-def test_every_search_text_has_a_hebrew_version(server, browser):
-    context, page = _page(browser)
+def test_every_search_text_has_a_hebrew_version(server, tab):
+    page = tab
+    reuse_tab(page)
     goto(page, server)
     page.wait_for_function("() => window.bookSearchText && window.bookSearchText.he")
     keys = page.evaluate("() => [Object.keys(window.bookSearchText.en), Object.keys(window.bookSearchText.he)]")
     assert keys[0] and set(keys[0]) == set(keys[1]), keys
-    context.close()
 
 
 @pytest.mark.browser
@@ -243,8 +244,9 @@ def test_every_search_text_has_a_hebrew_version(server, browser):
         ("he/chapters/a2-rnncell-parameters.html", "לשערים", "he/chapters/a2-rnncell-parameters.html"),
     ],
 )
-def test_offline_copy_searches_from_file_urls(offline_site, browser, start, query, expected):
-    context, page = _page(browser)
+def test_offline_copy_searches_from_file_urls(offline_site, tab, start, query, expected):
+    page = tab
+    reuse_tab(page)
     visit = watch(page, (offline_site / "index.html").as_uri())
     page.goto((offline_site / start).as_uri(), wait_until="load")
     page.locator(".book-search__open").click()
@@ -255,4 +257,3 @@ def test_offline_copy_searches_from_file_urls(offline_site, browser, start, quer
     page.wait_for_load_state("load")
     assert page.url.startswith("file://") and page.url.endswith(".html"), page.url
     assert not visit.foreign_requests and not visit.console_errors and not visit.page_errors, visit.problems()
-    context.close()
