@@ -109,9 +109,9 @@ def _scripts(page) -> list[str]:
 
 
 @pytest.mark.browser
-def test_the_shape_calculator_scripts_load_only_where_a_calculator_is(server, browser):
-    context = browser.new_context()
-    page = context.new_page()
+def test_the_shape_calculator_scripts_load_only_where_a_calculator_is(server, tab):
+    page = tab
+    reuse_tab(page)
     goto(page, server)
     assert "lazy.js" in _scripts(page)
     needs = page.evaluate("window.bookLazyScripts")
@@ -131,14 +131,13 @@ def test_the_shape_calculator_scripts_load_only_where_a_calculator_is(server, br
     page.locator('.md-nav a[href$="chapters/b3-cnn-shapes/"]').first.click()
     page.wait_for_selector(".shape-calculator[data-ready] table", timeout=10000)
     assert page.evaluate("window.__sameDocument") is True, "the link was followed with a full page load"
-    context.close()
 
 
 @pytest.mark.browser
-def test_the_practice_scripts_load_only_on_practice_pages(server, browser):
+def test_the_practice_scripts_load_only_on_practice_pages(server, tab):
     """Each practice kind's scripts come with its block; instant navigation to another kind draws it."""
-    context = browser.new_context()
-    page = context.new_page()
+    page = tab
+    reuse_tab(page)
     for path in ("", "chapters/c-lipschitz-rnn/", "exam/"):
         goto(page, server + path)
         assert not [s for s in _scripts(page) if s.startswith("practice")], path
@@ -153,7 +152,6 @@ def test_the_practice_scripts_load_only_on_practice_pages(server, browser):
     page.locator('.md-nav a[href$="chapters/b1-kl-asymmetry/"]').first.click()
     page.wait_for_selector('.practice[data-practice="b1"][data-ready] input', timeout=10000)
     assert page.evaluate("window.__sameDocument") is True, "the link was followed with a full page load"
-    context.close()
 
 
 def test_every_image_has_its_size_and_every_script_is_deferred(site):
