@@ -8,19 +8,15 @@ import re
 
 import pytest
 
-from browser_tools import assert_math_typeset, follow, goto, images_not_shown, watch
+from browser_tools import assert_math_typeset, follow, goto, images_not_shown, reuse_tab, watch
 from conftest import site_pages
 
 pytestmark = pytest.mark.browser
 
 
-def _new_page(browser, scheme="light"):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    return context, context.new_page()
-
-
-def test_the_colour_toggle_switches_and_is_remembered(server, browser):
-    context, page = _new_page(browser, "light")
+def test_the_colour_toggle_switches_and_is_remembered(server, tab):
+    page = tab
+    reuse_tab(page, "light")  # its storage cleared: no scheme remembered yet
     goto(page, server + "chapters/a2-rnncell-parameters/")
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     page.click("form[data-md-component=palette] label:visible")
@@ -30,14 +26,14 @@ def test_the_colour_toggle_switches_and_is_remembered(server, browser):
     assert_math_typeset(page, "exam in dark mode", min_formulas=1)
     page.click("form[data-md-component=palette] label:visible")
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
-    context.close()
 
 
 @pytest.mark.parametrize("edition", ["", "he/"])
-def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, browser, edition):
+def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, tab, edition):
     """Instant navigation: one page load, then every nav entry of the edition by click;
     math and figures on each (the notebooks too: each has its Hebrew page)."""
-    context, page = _new_page(browser)
+    page = tab
+    reuse_tab(page)
     visit = watch(page, server)
     goto(page, server + edition)
     page.evaluate("() => { window.__stillTheSameWindow = true; }")
@@ -63,13 +59,13 @@ def test_clicking_through_the_whole_nav_keeps_math_and_figures(site, server, bro
         broken = images_not_shown(page)
         assert not broken, f"{href}: images not shown {broken}"
     assert not visit.problems(), visit.problems()
-    context.close()
 
 
-def test_offline_copy_renders_math_from_file_urls(offline_site, browser):
+def test_offline_copy_renders_math_from_file_urls(offline_site, tab):
     """The copy built for reading from disk works from file:// — math, no other host
     (its search: tests/test_browser_search.py)."""
-    context, page = _new_page(browser)
+    page = tab
+    reuse_tab(page)
     start = (offline_site / "index.html").as_uri()
     visit = watch(page, start)
     page.goto((offline_site / "chapters" / "a2-rnncell-parameters.html").as_uri(), wait_until="load")
@@ -79,4 +75,3 @@ def test_offline_copy_renders_math_from_file_urls(offline_site, browser):
     hrefs = page.evaluate("() => [...document.querySelectorAll('nav a[href]')].map(a => a.getAttribute('href'))")
     assert len(hrefs) >= 20, hrefs
     assert not [h for h in hrefs if re.search(r"/$", h)], hrefs
-    context.close()
