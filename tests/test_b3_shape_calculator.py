@@ -475,14 +475,13 @@ CONTRAST_JS = """(sel) => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme, material", [("light", "default"), ("dark", "slate")])
-def test_page_calculator_is_readable_in_light_and_dark_mode(server, browser, scheme, material):
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
+def test_page_calculator_is_readable_in_light_and_dark_mode(server, tab, scheme, material):
+    page = tab
+    reuse_tab(page, scheme)
     goto(page, server + PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     field(page, 2, "padding").fill("2")  # show an error, to measure its colour too
     found = page.evaluate(CONTRAST_JS, CALC)
-    context.close()
     assert found["scheme"] == material
     for part in ("labels", "inputs", "errors", "cells"):
         assert found[part] >= 4.5, (scheme, part, found)

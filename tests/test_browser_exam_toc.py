@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_tools import goto, reload
+from browser_tools import goto, reload, reuse_tab
 
 pytestmark = pytest.mark.browser
 
@@ -12,10 +12,10 @@ HIDDEN = ("the-exam-answer", "full-marks", "why")
 
 
 @pytest.fixture()
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})  # wide enough for the TOC sidebar
-    yield ctx
-    ctx.close()
+def page(tab):
+    """The worker's shared tab, reset (no mode remembered), wide enough for the TOC sidebar."""
+    reuse_tab(tab, viewport={"width": 1400, "height": 900})
+    return tab
 
 
 def _toc_visible(page, anchor: str) -> bool:
@@ -25,8 +25,7 @@ def _toc_visible(page, anchor: str) -> bool:
 
 
 @pytest.mark.parametrize("edition", ["", "he/"])
-def test_exam_mode_hides_the_answer_sections_in_the_toc(server, context, edition):
-    page = context.new_page()
+def test_exam_mode_hides_the_answer_sections_in_the_toc(server, page, edition):
     goto(page, server + edition + "chapters/a2-rnncell-parameters/")
     assert all(_toc_visible(page, a) for a in HIDDEN)  # study mode: everything listed
 

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from browser_tools import goto
+from browser_tools import DESKTOP, goto, reuse_tab
 from conftest import site_pages
 
 PHONE = {"width": 360, "height": 740}
@@ -69,11 +69,11 @@ def phone_layout_problems(page) -> list[str]:
 
 
 @pytest.mark.browser
-def test_the_phone_check_catches_a_wide_page(server, browser):
+def test_the_phone_check_catches_a_wide_page(server, tab):
     """Every page gets ``phone_layout_problems`` at the end of its visit (tests/test_browser_pages.py);
     here the check itself is shown to fail on a page made too wide, and to pass on B3 as built."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
+    page = tab
+    reuse_tab(page, viewport=PHONE)
     goto(page, server + "he/chapters/b3-cnn-shapes/")
     assert phone_layout_problems(page) == []
     page.evaluate(
@@ -81,15 +81,14 @@ def test_the_phone_check_catches_a_wide_page(server, browser):
         " d.style.height = '1px'; document.querySelector('article').appendChild(d); }"
     )
     assert any("scrolls sideways" in p for p in phone_layout_problems(page))
-    context.close()
 
 
 @pytest.mark.browser
-def test_wide_display_math_scrolls_in_its_own_box(server, browser):
+def test_wide_display_math_scrolls_in_its_own_box(server, tab):
     """A2's display equations on a desktop and a phone: each either fits or scrolls itself."""
-    for viewport in ({"width": 1280, "height": 900}, PHONE):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
+    page = tab
+    for viewport in (DESKTOP, PHONE):
+        reuse_tab(page, viewport=viewport)
         goto(page, server + "chapters/a2-rnncell-parameters/")
         boxes = page.evaluate(
             """() => [...document.querySelectorAll('div.arithmatex')].map(d => {
@@ -104,4 +103,3 @@ def test_wide_display_math_scrolls_in_its_own_box(server, browser):
         bad = [b for b in boxes if not (b["fits"] and b["inside"])]
         assert not bad, f"{viewport}: display math cut off: {bad}"
         assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
-        context.close()
