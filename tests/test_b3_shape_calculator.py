@@ -20,7 +20,7 @@ import torch
 from node_tools import require_node, run_node
 from torch import nn
 
-from browser_tools import goto, reuse_tab, watch
+from browser_tools import click_nav, goto, reuse_tab, watch
 from conftest import DOCS
 from snippets.b3_shape_calculator import (
     FIELDS,
@@ -408,19 +408,19 @@ def test_page_calculator_works_from_a_file_url(site, page):
 def test_page_calculator_works_after_instant_navigation(site, server, page):
     # The test build's site_url is the test server's address (tests/conftest.py),
     # so Material's real instant navigation takes over these clicks.
+    # The address changes before the next page is in: click_nav waits for the page itself (a wait for
+    # the URL alone once read the old calculator's table, still on screen).
     goto(page, server)
     page.evaluate("() => { window.__before_click = true; }")
-    page.click(f"nav.md-nav--primary a[href$='{PAGE}']")
-    page.wait_for_url(f"**/{PAGE}")
+    click_nav(page, PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     assert page.evaluate("() => window.__before_click === true"), "the page was reloaded, not swapped in"
     field(page, 0, "kernel_size").fill("5")
     assert table_shapes(page)[1] == "b × 5 × 24 × 24"
     # Away and back again, both by instant navigation: a fresh calculator, set up once.
-    page.click("nav.md-nav--primary a[href$='chapters/a2-rnncell-parameters/']")
-    page.wait_for_url("**/chapters/a2-rnncell-parameters/")
-    page.click(f"nav.md-nav--primary a[href$='{PAGE}']")
-    page.wait_for_url(f"**/{PAGE}")
+    click_nav(page, "chapters/a2-rnncell-parameters/")
+    assert page.locator(CALC).count() == 0
+    click_nav(page, PAGE)
     page.wait_for_selector(f"{CALC} tbody tr")
     assert page.evaluate("() => window.__before_click === true"), "the page was reloaded, not swapped in"
     assert page.locator(f"{CALC} form").count() == 1
