@@ -118,6 +118,21 @@ def reuse_tab(page, scheme: str = "light", viewport: dict | None = None, empty_c
     page.set_viewport_size(viewport or DESKTOP)
 
 
+#: The page's stylesheets as its resource timing records them: [address, bytes that came over the
+#: network, the body's size]. A body from a cache came over in no bytes, or in a 304's headers alone.
+_STYLESHEETS_JS = """() => performance.getEntriesByType('resource')
+  .filter(e => e.initiatorType === 'link' && new URL(e.name).pathname.endsWith('.css'))
+  .map(e => [e.name, e.transferSize, e.encodedBodySize])"""
+
+
+def assert_loaded_cold(page) -> None:
+    """Fail unless every stylesheet of the page came over the network, body and all, as on a first visit:
+    a test of a first load's timing (``reuse_tab(..., empty_cache=True)``) is not to pass on a load
+    served from a cache, whichever cache that is."""
+    sheets = page.evaluate(_STYLESHEETS_JS)
+    assert sheets and all(sent >= body > 0 for _, sent, body in sheets), f"{page.url}: not a first load: {sheets}"
+
+
 #: Each page's requests still in flight (``goto``, ``reload``, ``settle``).
 _IN_FLIGHT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

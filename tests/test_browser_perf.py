@@ -24,7 +24,7 @@ import re
 
 import pytest
 
-from browser_tools import goto, reuse_tab, run_axe
+from browser_tools import assert_loaded_cold, goto, reuse_tab, run_axe
 from conftest import site_pages
 
 PHONES = ({"width": 360, "height": 740}, {"width": 412, "height": 823})
@@ -67,6 +67,7 @@ def tab_without_javascript(browser):
 def _header(page, url: str, viewport: dict) -> dict:
     reuse_tab(page, viewport=viewport, empty_cache=True)  # a first visit's first paint
     goto(page, url)
+    assert_loaded_cold(page)
     return page.evaluate(HEADER_JS)
 
 
@@ -91,6 +92,7 @@ def test_no_layout_shift_moves_the_header_or_the_page(server, tab, path):
     page = tab
     reuse_tab(page, viewport=PHONES[1], empty_cache=True)  # a first visit: fonts and styles arrive late
     goto(page, server + path)
+    assert_loaded_cold(page)
     page.wait_for_timeout(300)
     shifts = page.evaluate(SHIFTS_JS)
     # A button may move sideways by a few pixels while the header is still being parsed
@@ -252,10 +254,24 @@ def test_skipping_changes_no_block_s_size_and_clips_nothing(server, tab, path):
 
 
 @pytest.mark.browser
+def test_a_warm_load_is_not_taken_for_a_first_one(server, tab):
+    """``assert_loaded_cold``, which the first-load tests above rely on: a second load in the same tab fails it."""
+    page = tab
+    reuse_tab(page, empty_cache=True)
+    goto(page, server + "exam/")
+    assert_loaded_cold(page)
+    reuse_tab(page)
+    goto(page, server + "exam/")
+    with pytest.raises(AssertionError, match="not a first load"):
+        assert_loaded_cold(page)
+
+
+@pytest.mark.browser
 def test_a_late_anchor_lands_on_its_heading(server, tab):
     page = tab
     reuse_tab(page, viewport=PHONES[1], empty_cache=True)  # fonts and figures arrive as on a first visit
     goto(page, server + C_PAGE + "#common-wrong-answers")
+    assert_loaded_cold(page)
     page.wait_for_timeout(500)
     top = page.evaluate("() => document.getElementById('common-wrong-answers').getBoundingClientRect().top")
     assert 0 <= top <= 200, f"the heading is at {top} px, not at the top of the screen"
