@@ -5,8 +5,9 @@ of ``snippets/`` that returns a matplotlib figure. It is saved as
 ``docs/figures/<module>-<name>.svg``, which the chapter includes, and drawn
 again with ``lang="he"`` as ``docs/figures/he/<module>-<name>.svg``, which the
 Hebrew chapter includes. So the file name tells the reader which function drew
-it, and ``--check`` (run by the test suite) fails when a committed figure, in
-either language, no longer matches its code.
+it, and ``--check`` fails when a committed figure, in either language, no longer
+matches its code (the test suite compares every figure the same way:
+``draw_all``, then ``stale_figures``).
 
     python -m snippets.figures            # write all figures
     python -m snippets.figures --check    # compare, write nothing

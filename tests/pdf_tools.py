@@ -31,7 +31,7 @@ def all_page_texts(
     """``page_texts`` of every file (name -> path), ``jobs`` files at a time, the biggest first.
 
     ``pages`` names the pages to read of some files (name -> 0-based pages); the other files are read whole.
-    A test worker mostly waits while Chromium prints: the files are read at the same time.
+    Each file is read in a process of its own, ``jobs`` at a time (pypdf is pure Python: one core each).
     """
     pages = pages or {}
     order = sorted(paths, key=lambda name: -paths[name].stat().st_size)

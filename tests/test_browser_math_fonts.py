@@ -44,8 +44,9 @@ def _whole_fonts(served: list[str]):
     "path", ["chapters/c-lipschitz-rnn/", "he/chapters/b1-kl-asymmetry/", "chapters/a1-sign-backprop/"]
 )
 def test_every_formula_measures_the_same_with_the_whole_fonts(server, browser, tab, path):
-    """As built in the worker's shared tab; with the whole fonts in a new tab of its own (nothing cached:
-    a font the shared tab already holds would be drawn without being asked for)."""
+    """As built in the worker's shared tab; with the whole fonts in a new tab of its own: the route that
+    answers with them stays on the tab it is set on, and a font that tab already holds would be drawn
+    without being asked for."""
     served: list[str] = []
     reuse_tab(tab, viewport=VIEWPORT)
     goto(tab, server + path)

@@ -113,9 +113,9 @@ def test_the_hebrew_queries_test_what_they_claim(site):
     assert "ליפשיצ" not in lipschitz and "ליפשיץ" in lipschitz
 
 
-def _page(browser, scheme="light"):
+def _page(browser):
     """A new tab of its own, for a test that counts the requests for search data: nothing is cached in it."""
-    context = browser.new_context(color_scheme=scheme, viewport=DESKTOP)
+    context = browser.new_context(viewport=DESKTOP)
     return context, context.new_page()
 
 

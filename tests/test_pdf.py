@@ -57,12 +57,14 @@ def texts(pdfs, readers) -> dict[str, list[str | None]]:
     50 ms each), the pages a test reads: the contents, the first page of every
     entry, and chapter A2 whole; the others are None.
     """
-    books = {}
-    for lang in EDITIONS:
-        reader = readers[pdf_name("book", lang)]
-        starts = [at for _, at in _bookmarks(reader)]
-        books[pdf_name("book", lang)] = {*range(_contents_pages(reader, lang)), *starts, *_a2_pages(reader, lang)}
-    return all_page_texts(pdfs, books)
+    return all_page_texts(pdfs, {pdf_name("book", lang): _book_pages_read(readers, lang) for lang in EDITIONS})
+
+
+def _book_pages_read(readers, lang: str) -> set[int]:
+    """The pages (0-based) of edition ``lang``'s book whose text ``texts`` extracts."""
+    reader = readers[pdf_name("book", lang)]
+    starts = [at for _, at in _bookmarks(reader)]
+    return {*range(_contents_pages(reader, lang)), *starts, *_a2_pages(reader, lang)}
 
 
 def _a2_pages(reader: PdfReader, lang: str) -> range:
@@ -151,8 +153,11 @@ def test_every_page_carries_its_number(readers, texts):
             name = pdf_name(kind, lang)
             pages = readers[name].pages
             n = len(pages)
-            read = [text for text in texts[name] if text is not None]
-            assert len(read) >= 20 if kind == "book" else len(read) == n, (name, len(read))  # read whole: all pages
+            read = {k for k, text in enumerate(texts[name]) if text is not None}
+            if kind == "book":
+                assert read == _book_pages_read(readers, lang) and len(read) >= 20, (name, sorted(read))
+            else:
+                assert read == set(range(n)), (name, sorted(read))  # read whole
             for k, (page, text) in enumerate(zip(pages, texts[name], strict=True), 1):
                 footer = WORDS[lang]["page"].format(k=k, n=n)
                 number = last_drawn_form_text(page)
@@ -278,6 +283,8 @@ def test_answer_key_has_the_chapters_answers(texts):
 
 @browser
 def test_math_is_typeset_in_both_books(readers, texts):
+    """Chapter A2's printed pages hold KaTeX's rendering, not the TeX source. (That every formula of every
+    page is typeset, with no KaTeX error, is checked in the browser: tests/test_browser_pages.py.)"""
     for lang in EDITIONS:
         name = pdf_name("book", lang)
         pages = _a2_pages(readers[name], lang)
