@@ -23,11 +23,11 @@ import torch
 from torch import nn
 
 from snippets.c_lipschitz_cell import LipschitzRNNCell
-from snippets.c_lipschitz_paper import LipschitzCell, single_thread
+from snippets.c_lipschitz_paper import LipschitzCell
 from snippets.c_lipschitz_sequence import LastStateClassifier, RecurrentSequence
 from snippets.plotting import PALETTE, new_figure
 from snippets.results import load
-from snippets.training import fit, set_seed
+from snippets.training import fit, set_seed, torch_threads
 
 MODELS = ("vanilla", "vanilla_orth", "lipschitz", "exam")
 LABELS = {
@@ -157,7 +157,7 @@ def norms_over_time(model: LastStateClassifier, x: torch.Tensor, y: torch.Tensor
 # --8<-- [start:experiment]
 def run_task(pad: int, steps: int, seeds=(0, 1, 2), models=MODELS, dynamics: bool = False) -> dict:
     """Train every model on digits padded with ``pad`` noise steps, once per seed (one CPU thread)."""
-    with single_thread():
+    with torch_threads(1):
         data = noise_padded_digits(pad=pad)
         (_, _), (xte, yte) = data
         out = {

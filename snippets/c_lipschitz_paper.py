@@ -15,7 +15,6 @@ tests/test_c_lipschitz_paper.py.
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import torch
@@ -24,30 +23,7 @@ from torch import nn
 
 from snippets.c_lipschitz_cell import LipschitzRNNCell
 from snippets.plotting import PALETTE, new_figure
-
-
-@contextlib.contextmanager
-def single_thread():
-    """Run the block on one CPU thread, then restore the thread count.
-
-    Small matrices gain nothing from threads, and on a shared machine extra
-    threads wait on each other.
-
-    >>> before = torch.get_num_threads()
-    >>> torch.set_num_threads(3)  # a count other than 1 to come back to (the tests run on one thread)
-    >>> with single_thread():
-    ...     torch.get_num_threads()
-    1
-    >>> torch.get_num_threads()
-    3
-    >>> torch.set_num_threads(before)
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
+from snippets.training import torch_threads
 
 
 # --8<-- [start:construction]
@@ -364,7 +340,7 @@ def jacobian_norms(
     """
     torch.manual_seed(seed)
     xs = torch.randn(steps, input_size, dtype=torch.float64)
-    with torch.no_grad(), single_thread():
+    with torch.no_grad(), torch_threads(1):
         if kind == "vanilla":
             rnn = nn.RNN(input_size, hidden).double()
             A, W = torch.zeros(hidden, hidden, dtype=torch.float64), rnn.weight_hh_l0

@@ -21,7 +21,8 @@ import torch
 from torch import nn
 
 from snippets.c_lipschitz_cell import LipschitzRNNCell  # noqa: F401  (the doctests below use it)
-from snippets.c_lipschitz_paper import LipschitzCell, single_thread
+from snippets.c_lipschitz_paper import LipschitzCell
+from snippets.training import torch_threads
 
 
 # --8<-- [start:sequence]
@@ -252,7 +253,7 @@ CONFIGS = [(256, 64, 64), (256, 128, 128), (256, 128, 256)]
 
 def experiment_benchmark(rounds: int = 15) -> dict:
     """The chapter's benchmark: three sizes, one thread, on whatever CPU runs it."""
-    with single_thread():  # both sides single-threaded: fairer and steadier on a shared machine
+    with torch_threads(1):  # both sides single-threaded: fairer and steadier on a shared machine
         load_before = os.getloadavg()[0]
         results = [
             {"seq_len": T, "batch": B, "hidden": H, **benchmark(T, B, H, rounds=rounds, indexing=(k == 0))}
