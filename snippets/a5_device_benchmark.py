@@ -500,7 +500,10 @@ def naive_time(fn: Callable[[], object], clock: Callable[[], float] = time.perf_
 def async_timing_demo(n: int = 512, repeats: int = 5) -> dict[str, float]:
     """Time queued matrix products with and without waiting for them to finish.
 
-    >>> r = async_timing_demo(n=128, repeats=3)
+    A product big enough to take milliseconds on one thread, against a launch of microseconds: a busy
+    machine's scheduling delays cannot reverse the medians (with n=128 a fresh-clone run once did).
+
+    >>> r = async_timing_demo(n=384, repeats=5)
     >>> r["without_sync"] < r["with_sync"]
     True
     """
